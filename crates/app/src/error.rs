@@ -1,0 +1,24 @@
+//! Errors of the application layer, with stable codes the web layer translates.
+
+use shanyraq_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("invalid {field}: {reason}")]
+    InvalidInput { field: &'static str, code: &'static str, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AppError {
+    /// Stable code for translation and API errors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound { .. } => "not_found",
+            AppError::InvalidInput { code, .. } => code,
+            AppError::Store(e) => e.code(),
+        }
+    }
+}

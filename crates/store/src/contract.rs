@@ -1,0 +1,1 @@
+//! Behaviour tests every store backend must pass.

@@ -1,0 +1,17 @@
+//! The store port of Shanyraq: the traits the application needs from a database, the records
+//! they exchange, and (feature `contract`) the behaviour tests every backend must pass.
+//!
+//! This crate knows nothing of any SQL engine.
+
+pub mod error;
+pub mod port;
+pub mod records;
+pub mod url;
+
+#[cfg(feature = "contract")]
+pub mod contract;
+
+pub use error::{OpenFailure, StoreError, StoreResult};
+pub use port::{BatchStore, PopulationStore, SchemaStore, Store, TerritoryStore};
+pub use records::*;
+pub use url::{DbUrl, DbUrlError};
