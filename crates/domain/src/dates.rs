@@ -30,7 +30,8 @@ pub fn parse_iso(text: &str) -> Result<Date, DateError> {
 }
 
 pub fn parse_dotted(text: &str) -> Result<Date, DateError> {
-    Date::parse(text, DOTTED).map_err(|_| DateError { text: text.to_owned(), expected: "DD.MM.YYYY" })
+    Date::parse(text, DOTTED)
+        .map_err(|_| DateError { text: text.to_owned(), expected: "DD.MM.YYYY" })
 }
 
 #[cfg(test)]

@@ -74,7 +74,9 @@ impl IinMismatch {
     /// Stable code for translation and reports.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Structure(IinStructureWarning::CenturyDigitOutOfRange { .. }) => "iin.century_digit",
+            Self::Structure(IinStructureWarning::CenturyDigitOutOfRange { .. }) => {
+                "iin.century_digit"
+            }
             Self::Structure(IinStructureWarning::ImpossibleDate { .. }) => "iin.impossible_date",
             Self::BirthDate { .. } => "iin.birth_date_mismatch",
             Self::Sex { .. } => "iin.sex_mismatch",
@@ -88,12 +90,7 @@ const SECOND_WEIGHTS: [u32; 11] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
 /// The check digit for eleven digits, or `None` when no IIN can be issued with them.
 pub fn check_digit(first_eleven: &[u8; 11]) -> Option<u8> {
     let weighted = |weights: &[u32; 11]| -> u32 {
-        first_eleven
-            .iter()
-            .zip(weights)
-            .map(|(d, w)| u32::from(*d) * w)
-            .sum::<u32>()
-            % 11
+        first_eleven.iter().zip(weights).map(|(d, w)| u32::from(*d) * w).sum::<u32>() % 11
     };
     let first = weighted(&FIRST_WEIGHTS);
     let digit = if first == 10 { weighted(&SECOND_WEIGHTS) } else { first };

@@ -40,12 +40,7 @@ pub struct IndicatorDef {
     pub codes: &'static [&'static str],
 }
 
-const fn def(
-    key: &'static str,
-    kind: ValueKind,
-    subject: Subject,
-    source: Source,
-) -> IndicatorDef {
+const fn def(key: &'static str, kind: ValueKind, subject: Subject, source: Source) -> IndicatorDef {
     IndicatorDef { key, kind, subject, source, sensitive: false, codes: &[] }
 }
 

@@ -112,7 +112,7 @@ impl fmt::Display for Tenge {
             out.push('-');
         }
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push('\u{a0}');
             }
             out.push(c);
@@ -145,7 +145,10 @@ mod tests {
         assert_eq!("".parse::<Tenge>(), Err(MoneyError::Empty));
         assert!(matches!("12.50".parse::<Tenge>(), Err(MoneyError::Fractional { .. })));
         assert!(matches!("abc".parse::<Tenge>(), Err(MoneyError::NotANumber { .. })));
-        assert!(matches!("99999999999999999999".parse::<Tenge>(), Err(MoneyError::TooLarge { .. })));
+        assert!(matches!(
+            "99999999999999999999".parse::<Tenge>(),
+            Err(MoneyError::TooLarge { .. })
+        ));
     }
 
     #[test]

@@ -178,7 +178,8 @@ impl ObservationValue {
         num: Option<i64>,
         text: Option<&str>,
     ) -> Result<ObservationValue, ValueMismatch> {
-        let fail = |reason: &str| ValueMismatch { indicator: indicator.as_str(), reason: reason.into() };
+        let fail =
+            |reason: &str| ValueMismatch { indicator: indicator.as_str(), reason: reason.into() };
         match (indicator.kind(), num, text) {
             (ValueKind::Money, Some(n), _) => Ok(ObservationValue::Money(Tenge(n))),
             (ValueKind::Count, Some(n), _) => Ok(ObservationValue::Count(n)),

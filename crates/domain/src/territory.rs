@@ -103,7 +103,8 @@ impl TerritoryTree {
         let mut children: BTreeMap<Kato, Vec<Kato>> = BTreeMap::new();
         for t in nodes.values() {
             if let Some(p) = t.parent {
-                let parent = nodes.get(&p).ok_or(TreeError::MissingParent { code: t.code, parent: p })?;
+                let parent =
+                    nodes.get(&p).ok_or(TreeError::MissingParent { code: t.code, parent: p })?;
                 if parent.level >= t.level || !p.contains(t.code) {
                     return Err(TreeError::BadParent { code: t.code, parent: p });
                 }

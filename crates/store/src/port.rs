@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use shanyraq_domain::{
-    BatchId, FamilyId, ImportBatch, Iin, Kato, Territory, TerritoryTree, TreeVersion,
+    BatchId, FamilyId, Iin, ImportBatch, Kato, Territory, TerritoryTree, TreeVersion,
 };
 use time::OffsetDateTime;
 
@@ -67,7 +67,8 @@ pub trait PopulationStore: Send + Sync {
     async fn family(&self, id: FamilyId) -> StoreResult<Option<FamilyRecord>>;
     async fn person_by_iin(&self, iin: Iin) -> StoreResult<Option<PersonRecord>>;
     /// Families whose territory lies in `root`'s subtree, in (territory, id) order.
-    async fn families_in_territory(&self, root: Kato, page: PageRequest) -> StoreResult<FamilyPage>;
+    async fn families_in_territory(&self, root: Kato, page: PageRequest)
+    -> StoreResult<FamilyPage>;
     async fn count_families_in_territory(&self, root: Kato) -> StoreResult<u64>;
     async fn stats(&self) -> StoreResult<StoreStats>;
 }

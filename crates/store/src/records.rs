@@ -34,7 +34,8 @@ pub struct NextIds {
 
 impl NextIds {
     /// The keys of an empty database.
-    pub const FIRST: NextIds = NextIds { person: PersonId(1), family: FamilyId(1), batch: BatchId(1) };
+    pub const FIRST: NextIds =
+        NextIds { person: PersonId(1), family: FamilyId(1), batch: BatchId(1) };
 }
 
 /// A slice of a population written in one transaction: everything it references is either in the

@@ -88,10 +88,7 @@ mod tests {
     fn parses_both_schemes() {
         assert_eq!("sqlite:data/x.db".parse(), Ok(DbUrl::Sqlite("data/x.db".into())));
         assert_eq!("sqlite:///tmp/x.db".parse(), Ok(DbUrl::Sqlite("/tmp/x.db".into())));
-        assert_eq!(
-            "postgres://u@h/db".parse(),
-            Ok(DbUrl::Postgres("postgres://u@h/db".into()))
-        );
+        assert_eq!("postgres://u@h/db".parse(), Ok(DbUrl::Postgres("postgres://u@h/db".into())));
         assert_eq!(
             "mysql://h/db".parse::<DbUrl>(),
             Err(DbUrlError::UnknownScheme { scheme: "mysql".into() })
