@@ -1,6 +1,7 @@
 //! Errors of the application layer, with stable codes the web layer translates.
 
 use shanyraq_store::StoreError;
+use shanyraq_synth::SynthError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -10,6 +11,10 @@ pub enum AppError {
     InvalidInput { field: &'static str, code: &'static str, reason: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Synth(#[from] SynthError),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl AppError {
@@ -19,6 +24,8 @@ impl AppError {
             AppError::NotFound { .. } => "not_found",
             AppError::InvalidInput { code, .. } => code,
             AppError::Store(e) => e.code(),
+            AppError::Synth(e) => e.code(),
+            AppError::Internal(_) => "internal",
         }
     }
 }

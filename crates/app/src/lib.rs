@@ -1,8 +1,11 @@
 //! Application layer of Shanyraq: use cases that combine the domain and the store.
 //!
-//! The web layer and the command line call these; they never reach the store directly.
+//! The web layer and the command line call these; they never reach a store backend directly.
+//! This crate knows nothing of HTTP.
 
+pub mod database;
 pub mod error;
+pub mod generate;
 pub mod services;
 
 pub use error::AppError;

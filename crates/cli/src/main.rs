@@ -1,1 +1,53 @@
-fn main() {}
+//! `shanyraq`: the one binary. Parses the command line and hands each subcommand to its module.
+
+mod cli;
+mod commands;
+mod rss;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{BenchCommand, Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    // `iin` needs no runtime and no database.
+    if let Command::Iin(args) = &cli.command {
+        return commands::iin::run(args);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Demo(args) => commands::demo::run(&cli.db, args).await,
+            Command::Serve(args) => commands::serve::run(&cli.db, args).await,
+            Command::Migrate => commands::migrate::run(&cli.db).await,
+            Command::Generate(args) => commands::generate::run(&cli.db, args).await,
+            Command::Bench(BenchCommand::Generate(args)) => {
+                commands::bench::generate(&cli.db, args).await
+            }
+            Command::Iin(_) => Ok(()),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Logs go to stderr; `RUST_LOG` overrides the default level. Personal data is never logged.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -10,6 +10,16 @@ use time::Date;
 
 use crate::kato::{Kato, KatoLevel};
 
+mod legacy_font;
+mod load;
+mod settlement;
+
+pub use legacy_font::{fix_legacy_font, has_legacy_letters};
+pub use load::{
+    BUNDLED_VERSION_ID, RegionInfo, bundled, bundled_regions, bundled_version, parse_regions,
+    parse_tree,
+};
+
 /// What kind of place a territory is; drives urban/rural rules (e.g. the rural-settlement points
 /// of the assessment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,1 +1,54 @@
-//! placeholder
+//! PostgreSQL backend of the store port: the production database.
+//!
+//! One pool per process; every write that must be all-or-nothing runs in one transaction. Large
+//! loads go through `COPY … FROM STDIN (FORMAT binary)`, which is PostgreSQL's fastest way in.
+//! Migrations are plain SQL files compiled into the binary and applied by an own runner that
+//! mirrors the SQLite backend's (same `schema_migrations` table, same version numbers).
+//!
+//! This crate knows nothing of HTTP or of the application's use cases.
+
+mod batch;
+mod connect;
+mod copy;
+mod decode;
+mod error;
+pub mod migrations;
+mod population;
+mod read;
+mod schema;
+mod territory;
+
+use sqlx::PgPool;
+
+pub use migrations::{MIGRATIONS, Migration};
+
+/// The PostgreSQL store. Cheap to clone: it is a handle on a connection pool.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    /// The URL with any password replaced, for messages.
+    target: String,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore").field("target", &self.target).finish_non_exhaustive()
+    }
+}
+
+impl PostgresStore {
+    /// The pool, for tools and tests that need SQL the port does not offer.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Where this store is connected, without the password.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Closes every connection of the pool and waits until they are closed.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,108 @@
+//! The command line, as clap declares it.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+use shanyraq_domain::Kato;
+use shanyraq_store::DbUrl;
+
+/// Shanyraq: an open platform for digital social support.
+#[derive(Debug, Parser)]
+#[command(name = "shanyraq", version, about)]
+pub struct Cli {
+    /// Database: sqlite:PATH (embedded) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "SHANYRAQ_DB", default_value = "sqlite:data/shanyraq.db")]
+    pub db: DbUrl,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, fill an empty database with a synthetic district, and serve it.
+    Demo(DemoArgs),
+    /// Serve the web pages and the API.
+    Serve(ServeArgs),
+    /// Bring the database schema to this version and load the territory classifier.
+    Migrate,
+    /// Generate a deterministic synthetic population.
+    Generate(GenerateArgs),
+    /// Check IINs: one line per value; exit status 0 when all are valid.
+    Iin(IinArgs),
+    /// Measure.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Loopback by default: there is no access control yet.
+    #[arg(long, env = "SHANYRAQ_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Language of pages when the browser states no preference: kk, ru or en.
+    #[arg(long, env = "SHANYRAQ_LANGUAGE", default_value = "kk")]
+    pub language: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Families to generate when the database is empty.
+    #[arg(long, default_value_t = 10_000)]
+    pub families: u64,
+    /// Territory the demo population lives in (default: Atbasar district, Akmola region).
+    #[arg(long, default_value = "113800000", value_parser = parse_kato)]
+    pub region: Kato,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GenerateArgs {
+    /// Number of families.
+    #[arg(long)]
+    pub families: u64,
+    /// Seed: the same seed, as-of date and region give the same population.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Only in this territory's subtree (any KATO level).
+    #[arg(long, value_parser = parse_kato)]
+    pub region: Option<Kato>,
+    /// The population's "today", YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<time::Date>,
+    /// Per mille of persons whose IIN has a wrong check digit.
+    #[arg(long)]
+    pub wrong_check_digit_per_mille: Option<u16>,
+    /// Per mille of persons whose IIN disagrees with their birth date or sex.
+    #[arg(long)]
+    pub structure_mismatch_per_mille: Option<u16>,
+    /// Per mille of persons without an IIN.
+    #[arg(long)]
+    pub missing_iin_per_mille: Option<u16>,
+    /// Families per write transaction.
+    #[arg(long, default_value_t = 2_000)]
+    pub chunk: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct IinArgs {
+    /// Values to check.
+    #[arg(required = true)]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Generate and load families, then print rates and peak memory.
+    Generate(GenerateArgs),
+}
+
+fn parse_kato(s: &str) -> Result<Kato, String> {
+    s.parse::<Kato>().map_err(|e| format!("{s:?} is not a KATO code: {e}"))
+}
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    shanyraq_domain::dates::parse_iso(s).map_err(|e| e.to_string())
+}

@@ -1,0 +1,36 @@
+//! `shanyraq demo`: migrate, fill an empty database with a synthetic district, serve.
+
+use shanyraq_app::database;
+use shanyraq_store::DbUrl;
+
+use crate::cli::{DemoArgs, GenerateArgs};
+use crate::commands::{generate, serve};
+
+pub async fn run(db: &DbUrl, args: DemoArgs) -> anyhow::Result<()> {
+    if let DbUrl::Sqlite(path) = db
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let store = database::connect(db).await?;
+    let report = database::migrate(store.as_ref()).await?;
+    if report.schema.from != report.schema.to {
+        println!("{db}: schema migrated to version {}", report.schema.to);
+    }
+    if store.stats().await?.families == 0 {
+        println!("{db}: empty; generating {} synthetic families in {}", args.families, args.region);
+        let generate_args = GenerateArgs {
+            families: args.families,
+            seed: args.seed,
+            region: Some(args.region),
+            as_of: None,
+            wrong_check_digit_per_mille: None,
+            structure_mismatch_per_mille: None,
+            missing_iin_per_mille: None,
+            chunk: 2_000,
+        };
+        let report = generate::generate_into(&store, &generate_args).await?;
+        generate::print_report(&report);
+    }
+    serve::serve(store, &args.serve).await
+}

@@ -1,0 +1,8 @@
+//! One module per subcommand.
+
+pub mod bench;
+pub mod demo;
+pub mod generate;
+pub mod iin;
+pub mod migrate;
+pub mod serve;
