@@ -14,6 +14,9 @@ mod legacy_font;
 mod load;
 mod settlement;
 
+#[cfg(test)]
+mod bundled_tests;
+
 pub use legacy_font::{fix_legacy_font, has_legacy_letters};
 pub use load::{
     BUNDLED_VERSION_ID, RegionInfo, bundled, bundled_regions, bundled_version, parse_regions,
@@ -21,7 +24,8 @@ pub use load::{
 };
 
 /// What kind of place a territory is; drives urban/rural rules (e.g. the rural-settlement points
-/// of the assessment).
+/// of the assessment). For the bundled classifier it is derived from the names and the tree (rules
+/// in `territory/settlement.rs`); an administrative area (region, district) has its seat's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SettlementType {
@@ -185,4 +189,16 @@ pub enum TreeError {
     BadParent { code: Kato, parent: Kato },
     #[error("line {line}: {reason}")]
     Csv { line: u64, reason: String },
+}
+
+impl TreeError {
+    /// Stable code for translation and reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Duplicate { .. } => "territory.duplicate",
+            Self::MissingParent { .. } => "territory.missing_parent",
+            Self::BadParent { .. } => "territory.bad_parent",
+            Self::Csv { .. } => "territory.csv",
+        }
+    }
 }

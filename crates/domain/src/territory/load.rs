@@ -15,8 +15,8 @@ use super::settlement::{NameKind, name_kind, settlement_type};
 use super::{Territory, TerritoryTree, TreeError, TreeVersion};
 use crate::kato::Kato;
 
-const KATO_CSV: &str = include_str!("../../../../data/kato/kato.csv");
-const REGIONS_CSV: &str = include_str!("../../../../data/regions.csv");
+pub(super) const KATO_CSV: &str = include_str!("../../../../data/kato/kato.csv");
+pub(super) const REGIONS_CSV: &str = include_str!("../../../../data/regions.csv");
 
 const KATO_HEADER: [&str; 5] = ["code", "parent_code", "level", "name_kk", "name_ru"];
 const REGIONS_HEADER: [&str; 11] = [
@@ -220,8 +220,7 @@ fn parse_kato_rows(kato_csv: &str) -> Result<Vec<KatoRow>, TreeError> {
         let line = line_of(&record);
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let bad = |reason: String| TreeError::Csv { line, reason };
-        let code: Kato =
-            field(0).parse().map_err(|e| bad(format!("code {:?}: {e}", field(0))))?;
+        let code: Kato = field(0).parse().map_err(|e| bad(format!("code {:?}: {e}", field(0))))?;
         let parent = match field(1) {
             "" => None,
             p => Some(p.parse::<Kato>().map_err(|e| bad(format!("parent_code {p:?}: {e}")))?),
@@ -273,4 +272,92 @@ fn line_of(record: &csv::StringRecord) -> u64 {
 fn csv_error(error: csv::Error) -> TreeError {
     let line = error.position().map_or(0, csv::Position::line);
     TreeError::Csv { line, reason: error.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::territory::SettlementType;
+
+    const KATO: &str = "code,parent_code,level,name_kk,name_ru\n\
+        100000000,,1,Абай облысы,область Абай\n\
+        101000000,100000000,2,Семей Қ.Ә.,Семей Г.А.\n\
+        101010000,101000000,3,Семей қ.,г.Семей\n";
+    const REGIONS: &str = "kato_prefix,name_kk,name_ru,name_en,centre_kk,centre_ru,centre_en,\
+        centre_lat,centre_lon,population_2024_approx,kind\n\
+        10,Абай облысы,область Абай,Abai Region,Семей,Семей,Semey,50.41,80.23,603000,oblast\n";
+
+    fn tree(kato: &str, regions: &str) -> Result<TerritoryTree, TreeError> {
+        parse_tree(kato, regions, bundled_version())
+    }
+
+    fn line_of_error(result: Result<TerritoryTree, TreeError>) -> (u64, String) {
+        match result {
+            Err(TreeError::Csv { line, reason }) => (line, reason),
+            other => panic!("expected a CSV error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn small_tree_reads_with_english_names_and_types() {
+        let t = tree(KATO, REGIONS).unwrap();
+        assert_eq!(t.len(), 3);
+        let region = t.get("100000000".parse().unwrap()).unwrap();
+        assert_eq!(region.name_en.as_deref(), Some("Abai Region"));
+        let city = t.get("101010000".parse().unwrap()).unwrap();
+        assert_eq!(city.settlement_type, SettlementType::OblastCity);
+        assert_eq!(city.name_en, None);
+    }
+
+    #[test]
+    fn names_are_repaired_while_reading() {
+        let kato = format!("{KATO}101010100,101010000,4,Форт-Шевченко ќ.,г.Форт-Шевченко\n");
+        let t = tree(&kato, REGIONS).unwrap();
+        assert_eq!(t.get("101010100".parse().unwrap()).unwrap().name_kk, "Форт-Шевченко қ.");
+    }
+
+    #[test]
+    fn classifier_errors_name_their_line() {
+        let (line, reason) = line_of_error(tree(&format!("{KATO}10101010X,,4,а,б\n"), REGIONS));
+        assert_eq!(line, 5);
+        assert!(reason.contains("10101010X"), "{reason}");
+        let (line, reason) =
+            line_of_error(tree(&format!("{KATO}101010100,101010000,3,а,б\n"), REGIONS));
+        assert_eq!(line, 5);
+        assert!(reason.contains("level"), "{reason}");
+        let (line, _) = line_of_error(tree(&format!("{KATO}101010100,101010000,4,,б\n"), REGIONS));
+        assert_eq!(line, 5);
+        let (line, _) = line_of_error(tree(&format!("{KATO}101010100,101010000,4\n"), REGIONS));
+        assert_eq!(line, 5);
+        let (line, reason) = line_of_error(tree("code,parent,level,kk,ru\n", REGIONS));
+        assert_eq!(line, 1);
+        assert!(reason.contains("header"), "{reason}");
+        let missing = tree(&format!("{KATO}102010100,102000000,4,а,б\n"), REGIONS).unwrap_err();
+        assert_eq!(missing.code(), "territory.missing_parent");
+        let twice = tree(&format!("{KATO}101010000,101000000,3,а,г.б\n"), REGIONS).unwrap_err();
+        assert_eq!(twice.code(), "territory.duplicate");
+    }
+
+    #[test]
+    fn regions_errors_name_their_line() {
+        let row = |r: &str| format!("{REGIONS}{r}\n");
+        let (line, reason) = line_of_error(tree(KATO, &row("1,А,А,A,Ц,Ц,C,50.0,80.0,1,oblast")));
+        assert_eq!(line, 3);
+        assert!(reason.contains("kato_prefix"), "{reason}");
+        let (_, reason) = line_of_error(tree(KATO, &row("11,А,А,A,Ц,Ц,C,50.0,80.0,1,town")));
+        assert!(reason.contains("kind"), "{reason}");
+        let (_, reason) = line_of_error(tree(KATO, &row("11,А,А,A,Ц,Ц,C,95.0,80.0,1,oblast")));
+        assert!(reason.contains("centre_lat"), "{reason}");
+        let (_, reason) = line_of_error(tree(KATO, &row("11,А,А,A,Ц,Ц,C,50.0,80.0,-1,oblast")));
+        assert!(reason.contains("population"), "{reason}");
+        let (_, reason) = line_of_error(tree(KATO, &row("11,А,А,,Ц,Ц,C,50.0,80.0,1,oblast")));
+        assert!(reason.contains("name_en"), "{reason}");
+        let (line, reason) = line_of_error(tree(KATO, &row("10,А,А,A,Ц,Ц,C,50.0,80.0,1,oblast")));
+        assert_eq!(line, 3);
+        assert!(reason.contains("already on line 2"), "{reason}");
+        // A region the classifier does not have.
+        let (line, reason) = line_of_error(tree(KATO, &row("11,А,А,A,Ц,Ц,C,50.0,80.0,1,oblast")));
+        assert_eq!(line, 3);
+        assert!(reason.contains("not in the classifier"), "{reason}");
+    }
 }

@@ -11,7 +11,7 @@
 //! | an oblast (level 1) | `100000000` область Абай | `OblastCity` |
 //! | a city administration (level 2, `… Г.А.` / `… Қ.Ә.`) | `101000000` Семей Г.А. | `OblastCity` |
 //! | the city (`г.…`) of a city administration | `101010000` г.Семей | `OblastCity` |
-//! | a district of an oblast city (`р.а.` at level 3, `район …` at level 4) | `151011100` район Астана | `OblastCity` |
+//! | a district of an oblast city (`р.а.` at level 3, `район` at level 4) | `151011100` район Астана | `OblastCity` |
 //! | a district (level 2, `… район`) | `103200000` Абайский район | `DistrictCentre` |
 //! | a town administration (`г.а.`) | `103620000` Аягоз г.а. | `DistrictCentre` |
 //! | any other town (`г.…`) | `103620100` г.Аягоз | `DistrictCentre` |
@@ -46,7 +46,7 @@ pub(crate) enum NameKind {
     Town,
     /// `г.а.` at level 3.
     TownAdministration,
-    /// `р.а.` at level 3 or `район …` at level 3 or 4: a district of a city.
+    /// `р.а.` at level 3 or the word `район` at level 3 or 4: a district of a city.
     CityDistrict,
     /// `с.о.`, `с.а.`, `п.а.` at level 3.
     RuralAdministration,
@@ -60,9 +60,9 @@ pub(crate) enum NameKind {
 pub(crate) fn name_kind(level: KatoLevel, name_ru: &str) -> NameKind {
     let words: Vec<&str> = name_ru.split_whitespace().collect();
     let starts = |prefix: &str| words.iter().any(|w| w.starts_with(prefix));
-    let first_is_town = words.first().is_some_and(|w| w.starts_with("г.") && !w.starts_with("г.а."));
-    let is_city_district =
-        words.first().is_some_and(|w| *w == "район" || *w == "Район");
+    let first_is_town =
+        words.first().is_some_and(|w| w.starts_with("г.") && !w.starts_with("г.а."));
+    let is_city_district = words.iter().any(|w| *w == "район" || *w == "Район");
     match level {
         KatoLevel::Region => NameKind::Region,
         KatoLevel::District if name_ru.ends_with("Г.А.") => NameKind::CityAdministration,
@@ -83,7 +83,11 @@ pub(crate) fn name_kind(level: KatoLevel, name_ru: &str) -> NameKind {
 }
 
 /// The settlement type of a territory from its code, its name's kind and its parent's.
-pub(crate) fn settlement_type(code: Kato, kind: NameKind, parent: Option<NameKind>) -> SettlementType {
+pub(crate) fn settlement_type(
+    code: Kato,
+    kind: NameKind,
+    parent: Option<NameKind>,
+) -> SettlementType {
     match code.ab() {
         71 => return SettlementType::Capital,
         75 | 79 => return SettlementType::RepublicanCity,
@@ -93,7 +97,9 @@ pub(crate) fn settlement_type(code: Kato, kind: NameKind, parent: Option<NameKin
         NameKind::Region | NameKind::CityAdministration | NameKind::CityDistrict => {
             SettlementType::OblastCity
         }
-        NameKind::Town if parent == Some(NameKind::CityAdministration) => SettlementType::OblastCity,
+        NameKind::Town if parent == Some(NameKind::CityAdministration) => {
+            SettlementType::OblastCity
+        }
         NameKind::District | NameKind::TownAdministration | NameKind::Town => {
             SettlementType::DistrictCentre
         }
@@ -121,6 +127,7 @@ mod tests {
         assert_eq!(kind(Okrug, "г.а.Алтай"), NameKind::TownAdministration);
         assert_eq!(kind(Okrug, "р.а. им.Казыбек би"), NameKind::CityDistrict);
         assert_eq!(kind(Okrug, "район Алматы"), NameKind::CityDistrict);
+        assert_eq!(kind(Okrug, "Абайский район"), NameKind::CityDistrict);
         assert_eq!(kind(Okrug, "Карааульский с.о."), NameKind::RuralAdministration);
         assert_eq!(kind(Okrug, "Кенгирбайбийский с.о"), NameKind::RuralAdministration);
         assert_eq!(kind(Okrug, "с.о.им.Канай би"), NameKind::RuralAdministration);
@@ -138,11 +145,14 @@ mod tests {
     #[test]
     fn place_in_the_tree_decides_between_city_kinds() {
         let k = |s: &str| s.parse::<Kato>().unwrap();
-        let city = settlement_type(k("101010000"), NameKind::Town, Some(NameKind::CityAdministration));
+        let city =
+            settlement_type(k("101010000"), NameKind::Town, Some(NameKind::CityAdministration));
         assert_eq!(city, SettlementType::OblastCity);
-        let town = settlement_type(k("103620100"), NameKind::Town, Some(NameKind::TownAdministration));
+        let town =
+            settlement_type(k("103620100"), NameKind::Town, Some(NameKind::TownAdministration));
         assert_eq!(town, SettlementType::DistrictCentre);
-        let astana = settlement_type(k("711110000"), NameKind::CityDistrict, Some(NameKind::Region));
+        let astana =
+            settlement_type(k("711110000"), NameKind::CityDistrict, Some(NameKind::Region));
         assert_eq!(astana, SettlementType::Capital);
         let almaty = settlement_type(k("750000000"), NameKind::Region, None);
         assert_eq!(almaty, SettlementType::RepublicanCity);
