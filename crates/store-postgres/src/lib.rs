@@ -15,8 +15,11 @@ mod error;
 pub mod migrations;
 mod population;
 mod read;
+mod references;
 mod schema;
 mod territory;
+
+use std::sync::Arc;
 
 use sqlx::PgPool;
 
@@ -28,6 +31,8 @@ pub struct PostgresStore {
     pool: PgPool,
     /// The URL with any password replaced, for messages.
     target: String,
+    /// How bulk writes check foreign keys, shared by the clones.
+    bulk: Arc<population::BulkPath>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -45,6 +50,14 @@ impl PostgresStore {
     /// Where this store is connected, without the password.
     pub fn target(&self) -> &str {
         &self.target
+    }
+
+    /// How bulk writes check foreign keys: `Some(true)` when the store checks a chunk's
+    /// references itself with PostgreSQL's per-row triggers off (the fast path, for roles that
+    /// may set `session_replication_role`), `Some(false)` when the triggers check them, `None`
+    /// before the first bulk write.
+    pub fn bulk_checks_references_itself(&self) -> Option<bool> {
+        self.bulk.triggers_off()
     }
 
     /// Closes every connection of the pool and waits until they are closed.

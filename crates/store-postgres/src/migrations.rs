@@ -101,7 +101,7 @@ async fn apply(pool: &PgPool, migrations: &[Migration]) -> StoreResult<Migration
         .execute(&mut *tx)
         .await
         .map_err(fail("creating schema_migrations"))?;
-    let from = current_version(&mut *tx).await?;
+    let from = current_version(&mut tx).await?;
     if from > supported {
         return Err(StoreError::SchemaTooNew { found: from, supported });
     }
@@ -109,13 +109,16 @@ async fn apply(pool: &PgPool, migrations: &[Migration]) -> StoreResult<Migration
         sqlx::raw_sql(m.sql).execute(&mut *tx).await.map_err(|e| {
             crate::error::store_error(&format!("migration {} ({})", m.version, m.name), e)
         })?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(i32::try_from(m.version).unwrap_or(i32::MAX))
-            .bind(m.name)
-            .bind(OffsetDateTime::now_utc())
-            .execute(&mut *tx)
-            .await
-            .map_err(fail("recording a migration"))?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(i32::try_from(m.version).unwrap_or(i32::MAX))
+        .bind(m.name)
+        .bind(OffsetDateTime::now_utc())
+        .execute(&mut *tx)
+        .await
+        .map_err(fail("recording a migration"))?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
     }
     tx.commit().await.map_err(fail("committing the migration"))?;
     Ok(MigrationOutcome { from, to: supported.max(from) })
