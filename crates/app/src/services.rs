@@ -3,12 +3,24 @@
 use std::sync::Arc;
 
 use shanyraq_domain::{FamilyId, Iin, Kato, Territory};
-use shanyraq_store::{FamilyPage, FamilyRecord, PageRequest, PersonRecord, Store, StoreStats};
+use shanyraq_store::{
+    Backend, FamilyPage, FamilyRecord, PageRequest, PersonRecord, Store, StoreStats,
+};
 
 use crate::error::AppError;
 
 /// The largest page a listing returns.
 pub const MAX_PAGE: u32 = 500;
+
+/// What a health check reports. Reading it touches one row, so probes may call it often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Health {
+    pub backend: Backend,
+    /// The version the database is at.
+    pub schema_version: u32,
+    /// The version this build needs.
+    pub supported_schema_version: u32,
+}
 
 /// The use cases, over a shared store. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -61,6 +73,15 @@ impl Services {
             .territory(code)
             .await?
             .ok_or_else(|| AppError::NotFound { what: "territory", id: code.to_string() })
+    }
+
+    /// The engine and schema versions; an error when the database cannot be reached.
+    pub async fn health(&self) -> Result<Health, AppError> {
+        Ok(Health {
+            backend: self.store.backend(),
+            schema_version: self.store.schema_version().await?,
+            supported_schema_version: self.store.supported_schema_version(),
+        })
     }
 
     pub async fn stats(&self) -> Result<StoreStats, AppError> {

@@ -1,0 +1,90 @@
+## Site
+site-name = Shanyraq
+skip-link = Skip to main content
+lang-switcher = Language
+footer-text = Shanyraq is open-source software (AGPL-3.0).
+
+## Start page
+home-title = A platform for digital social support
+home-heading = Shanyraq: a platform for digital social support
+home-lead = Shanyraq lets public services see a family's situation in one place, agree who helps, and get help to the family in time.
+home-what-heading = What the system does
+home-item-card = The family card: what the state knows about a family, gathered in one place.
+home-item-levels = Well-being levels: each family is at one of five levels, A to E, and the reason is explained in plain words.
+home-item-signals = Signals: when one service sees that a family needs help, the signal reaches the right specialist.
+home-item-visits = Field visits: a specialist goes to the family and checks on site. It works where the internet is poor, too.
+home-item-centres = Help centres: where to find free psychological, social and legal help.
+home-item-citizens = Citizens can see their own family card and why the family is at its level.
+home-status = This is an early version: so far only the read-only data API works.
+home-dev-heading = For developers
+home-dev-api = API reference
+home-dev-api-hint = Requests, parameters, responses and errors.
+home-dev-openapi = OpenAPI document (JSON)
+home-dev-openapi-hint = The same description, for programs.
+home-dev-health = Service health
+home-dev-health-hint = Checks that the server and its database are working.
+
+## Not found
+notfound-title = Page not found
+notfound-text = There may be a mistake in the address. Check it, or start from the home page.
+notfound-home = Go to the home page
+method-not-allowed = This address does not accept this kind of request.
+
+## API reference
+docs-title = API reference
+docs-lead = The Shanyraq JSON API: requests, parameters, responses and data structures.
+docs-machine-readable = Version for programs (OpenAPI JSON)
+docs-endpoints = Requests
+docs-parameters = Parameters
+docs-name = Name
+docs-in = In
+docs-type = Type
+docs-required = Required
+docs-description = Description
+docs-yes = yes
+docs-no = no
+docs-responses = Responses
+docs-status = Status
+docs-body = Body
+docs-schemas = Data structures
+docs-fields = Fields
+docs-values = Values
+docs-one-of = One of
+
+## Words used inside messages
+sex-male = male
+sex-female = female
+
+## API errors
+err-bad_request = The request is not valid.
+err-internal = Something went wrong on the server. Please try again later.
+err-unavailable = The database is not available right now. Please try again later.
+err-invalid_input = The value of “{ $field }” is not valid.
+err-iin-empty = No IIN was given.
+err-iin-length = An IIN has 12 digits; this one has { $found }.
+err-iin-non_digit = An IIN has digits only: character { $position } (“{ $found }”) is not a digit.
+err-iin-check_digit = The IIN's check digit (digit 12) should be { $expected }, but it is { $found }.
+err-iin-unissuable = No such IIN is issued: the first 11 digits have no check digit.
+err-kato-empty = No KATO code was given.
+err-kato-length = A KATO code has 9 digits; this one has { $found }.
+err-kato-non_digit = A KATO code has digits only: character { $position } (“{ $found }”) is not a digit.
+err-kato-no_region = The first two digits of a KATO code (the region) cannot be 00.
+err-cursor-invalid = The “after” parameter is not valid. Pass the “next” value of the previous page unchanged.
+err-limit-invalid = The “limit” parameter must be a whole number from 1 to { $max }.
+err-query-invalid = The query parameters cannot be read.
+err-path-invalid = The address cannot be read.
+err-family_id-invalid = A family number is a positive whole number.
+err-not_found = Nothing was found.
+err-not_found-family = There is no family number { $id }.
+err-not_found-person = There is no person with IIN { $id }.
+err-not_found-territory = There is no territory with code { $id }.
+err-route-not_found = There is no such API address. See the reference at /api/docs.
+err-method-not_allowed = This address does not accept this request method.
+err-store-schema_too_old = The database schema is out of date: run “shanyraq migrate” first.
+err-store-schema_too_new = The database schema is newer than this program: install a newer version.
+
+## Data-quality warnings
+warn-iin-birth_date_mismatch = The IIN gives the birth date as { $in_iin }; the record says { $recorded }.
+warn-iin-sex_mismatch = The IIN gives the sex as { $in_iin }; the record says { $recorded }.
+warn-iin-century_digit = Digit 7 of the IIN is { $digit }; the century and sex use 1–6.
+warn-iin-impossible_date = The first 6 digits of the IIN ({ $yymmdd }) are not a real date.

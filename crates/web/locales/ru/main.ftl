@@ -1,0 +1,90 @@
+## Site
+site-name = Шанырак
+skip-link = Перейти к основному содержанию
+lang-switcher = Язык
+footer-text = Шанырак — платформа с открытым исходным кодом (AGPL-3.0).
+
+## Start page
+home-title = Цифровая платформа социальной поддержки
+home-heading = Шанырак — цифровая платформа социальной поддержки
+home-lead = Шанырак помогает государственным службам видеть положение семьи в одном месте, договариваться, кто поможет, и вовремя оказывать помощь.
+home-what-heading = Что делает система
+home-item-card = Цифровая карта семьи: всё, что государство знает о семье, собрано в одном месте.
+home-item-levels = Уровни благополучия: каждая семья относится к одному из пяти уровней, от A до E, а причина объясняется простыми словами.
+home-item-signals = Сигналы: если одна служба видит нужду семьи, сигнал доходит до нужного специалиста.
+home-item-visits = Выезды к семье: специалист приезжает и проверяет положение на месте. Работает и там, где плохой интернет.
+home-item-centres = Центры помощи: где получить бесплатную психологическую, социальную и юридическую помощь.
+home-item-citizens = Гражданин видит карту своей семьи и может узнать, почему семья на этом уровне.
+home-status = Это первая версия: пока работает только API для чтения данных.
+home-dev-heading = Разработчикам
+home-dev-api = Справочник API
+home-dev-api-hint = Запросы, параметры, ответы и ошибки.
+home-dev-openapi = Документ OpenAPI (JSON)
+home-dev-openapi-hint = То же описание для программ.
+home-dev-health = Состояние сервиса
+home-dev-health-hint = Проверка, что сервер и база данных работают.
+
+## Not found
+notfound-title = Страница не найдена
+notfound-text = Возможно, в адресе ошибка. Проверьте его или начните с главной страницы.
+notfound-home = На главную страницу
+method-not-allowed = Этот адрес не принимает такой запрос.
+
+## API reference
+docs-title = Справочник API
+docs-lead = Описание JSON API Шанырака: запросы, параметры, ответы и структуры данных. Пояснения — на английском языке.
+docs-machine-readable = Версия для программ (OpenAPI JSON)
+docs-endpoints = Запросы
+docs-parameters = Параметры
+docs-name = Название
+docs-in = Где
+docs-type = Тип
+docs-required = Обязательный
+docs-description = Описание
+docs-yes = да
+docs-no = нет
+docs-responses = Ответы
+docs-status = Код
+docs-body = Содержимое
+docs-schemas = Структуры данных
+docs-fields = Поля
+docs-values = Значения
+docs-one-of = Одно из
+
+## Words used inside messages
+sex-male = мужской
+sex-female = женский
+
+## API errors
+err-bad_request = Неверный запрос.
+err-internal = На сервере произошла ошибка. Попробуйте ещё раз позже.
+err-unavailable = База данных сейчас недоступна. Попробуйте ещё раз позже.
+err-invalid_input = Неверное значение «{ $field }».
+err-iin-empty = ИИН не указан.
+err-iin-length = ИИН состоит из 12 цифр, а здесь их { $found }.
+err-iin-non_digit = ИИН состоит только из цифр: символ { $position } («{ $found }») — не цифра.
+err-iin-check_digit = Контрольная цифра ИИН (12-я) должна быть { $expected }, а здесь { $found }.
+err-iin-unissuable = Такой ИИН не выдаётся: для первых 11 цифр контрольная цифра не вычисляется.
+err-kato-empty = Код КАТО не указан.
+err-kato-length = Код КАТО состоит из 9 цифр, а здесь их { $found }.
+err-kato-non_digit = Код КАТО состоит только из цифр: символ { $position } («{ $found }») — не цифра.
+err-kato-no_region = Первые две цифры кода КАТО (область) не могут быть 00.
+err-cursor-invalid = Неверный параметр «after». Передайте значение «next» предыдущей страницы без изменений.
+err-limit-invalid = Параметр «limit» должен быть целым числом от 1 до { $max }.
+err-query-invalid = Не удалось прочитать параметры запроса.
+err-path-invalid = Не удалось прочитать адрес.
+err-family_id-invalid = Номер семьи должен быть целым положительным числом.
+err-not_found = Ничего не найдено.
+err-not_found-family = Семья с номером { $id } не найдена.
+err-not_found-person = Человек с ИИН { $id } не найден.
+err-not_found-territory = Территория с кодом { $id } не найдена.
+err-route-not_found = Такого адреса в API нет. См. справочник: /api/docs.
+err-method-not_allowed = Этот адрес не принимает такой метод запроса.
+err-store-schema_too_old = Схема базы данных устарела: сначала выполните «shanyraq migrate».
+err-store-schema_too_new = Схема базы данных новее этой программы: установите новую версию программы.
+
+## Data-quality warnings
+warn-iin-birth_date_mismatch = По ИИН дата рождения { $in_iin }, а в записи { $recorded }.
+warn-iin-sex_mismatch = По ИИН пол { $in_iin }, а в записи { $recorded }.
+warn-iin-century_digit = 7-я цифра ИИН — { $digit }; для века и пола используются цифры 1–6.
+warn-iin-impossible_date = Первые 6 цифр ИИН ({ $yymmdd }) не образуют существующую дату.

@@ -1,0 +1,142 @@
+//! Server-rendered pages: the start page, the API reference and the 404 page, in kk/ru/en.
+//! Plain HTML that works without JavaScript; the only asset is the stylesheet.
+
+use askama::Template;
+use axum::extract::{OriginalUri, Path, Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, SET_COOKIE};
+use axum::http::{StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::assets;
+use crate::docs::DocsModel;
+use crate::error::ApiError;
+use crate::extract::ReqLang;
+use crate::i18n::{Tr, t};
+use crate::lang::{Lang, lang_from_query};
+use crate::state::AppState;
+
+/// What every page's layout needs.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub lang: &'static str,
+    pub tr: Tr,
+    pub css: &'static str,
+    pub icon: &'static str,
+    pub langs: Vec<LangLink>,
+}
+
+/// One entry of the language switcher.
+#[derive(Debug, Clone)]
+pub struct LangLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub current: bool,
+}
+
+impl Chrome {
+    pub fn new(lang: Lang) -> Chrome {
+        Chrome {
+            lang: lang.code(),
+            tr: Tr(lang),
+            css: assets::css_href(),
+            icon: assets::icon_href(),
+            langs: Lang::ALL
+                .into_iter()
+                .map(|l| LangLink { code: l.code(), name: l.native_name(), current: l == lang })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct StartPage {
+    page: Chrome,
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    page: Chrome,
+}
+
+#[derive(Template)]
+#[template(path = "docs.html")]
+struct DocsPage<'a> {
+    page: Chrome,
+    docs: &'a DocsModel,
+}
+
+fn html(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(body) => {
+            let mut response = (status, body).into_response();
+            let headers = response.headers_mut();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "page failed to render");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /`: what Shanyraq is, and where the API is described.
+pub async fn start(ReqLang(lang): ReqLang) -> Response {
+    html(StatusCode::OK, &StartPage { page: Chrome::new(lang) })
+}
+
+/// `GET /api/docs`: the API reference, rendered on the server from the OpenAPI document.
+pub async fn docs(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
+    html(StatusCode::OK, &DocsPage { page: Chrome::new(lang), docs: &state.docs })
+}
+
+/// `GET /assets/{file}`.
+pub async fn asset(ReqLang(lang): ReqLang, file: Path<String>) -> Response {
+    assets::asset(file).unwrap_or_else(|| not_found_page(lang))
+}
+
+pub fn not_found_page(lang: Lang) -> Response {
+    html(StatusCode::NOT_FOUND, &NotFoundPage { page: Chrome::new(lang) })
+}
+
+fn is_api(uri: &Uri) -> bool {
+    let path = uri.path();
+    path == "/api" || path.starts_with("/api/") || path == "/health"
+}
+
+/// Unknown paths: JSON under `/api`, a page elsewhere.
+pub async fn fallback(ReqLang(lang): ReqLang, OriginalUri(uri): OriginalUri) -> Response {
+    if is_api(&uri) { ApiError::route_not_found().into_response() } else { not_found_page(lang) }
+}
+
+/// A known path with a method it does not take. Reads the original URI: inside the nested
+/// `/api/v1` router the path is shortened.
+pub async fn method_not_allowed(ReqLang(lang): ReqLang, OriginalUri(uri): OriginalUri) -> Response {
+    if is_api(&uri) {
+        return ApiError::method_not_allowed().into_response();
+    }
+    let mut response =
+        (StatusCode::METHOD_NOT_ALLOWED, t(lang, "method-not-allowed")).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}
+
+/// Remembers a language chosen with `?lang=` in a cookie, so that the choice holds on every
+/// page after it.
+pub async fn remember_lang(req: Request, next: Next) -> Response {
+    let chosen = req.uri().query().and_then(lang_from_query);
+    let mut response = next.run(req).await;
+    if let Some(lang) = chosen {
+        let cookie = format!("lang={lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    response
+}

@@ -1,0 +1,121 @@
+//! The routes, the layers every response passes through, and serving with graceful shutdown.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::MatchedPath;
+use axum::http::Request;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderValue, REFERRER_POLICY, VARY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use shanyraq_app::Services;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::WebConfig;
+use crate::api;
+use crate::docs::DocsModel;
+use crate::error::localize_errors;
+use crate::pages;
+use crate::state::{AppState, TerritoryCache};
+
+/// No script, no inline style, nothing from elsewhere, never inside a frame.
+const CSP: &str = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The whole HTTP surface over `services`.
+pub fn router(services: Services, config: WebConfig) -> Router {
+    let openapi = serde_json::to_value(api::openapi::document()).unwrap_or_default();
+    let state = AppState {
+        services,
+        config: Arc::new(config),
+        territories: Arc::new(TerritoryCache::default()),
+        openapi_json: Arc::new(openapi.to_string()),
+        docs: Arc::new(DocsModel::from_openapi(&openapi)),
+    };
+
+    // Personal data: no cache anywhere keeps a copy.
+    let api_v1 = Router::new()
+        .route("/territories/{kato}", get(api::territory))
+        .route("/territories/{kato}/families", get(api::families_in_territory))
+        .route("/families/{id}", get(api::family))
+        .route("/persons/{iin}", get(api::person))
+        .method_not_allowed_fallback(pages::method_not_allowed)
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
+    Router::new()
+        .route("/", get(pages::start))
+        .route("/health", get(api::health))
+        .route("/api/openapi.json", get(api::openapi_json))
+        .route("/api/docs", get(pages::docs))
+        .route("/assets/{file}", get(pages::asset))
+        .nest("/api/v1", api_v1)
+        .fallback(pages::fallback)
+        .method_not_allowed_fallback(pages::method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), localize_errors))
+        .layer(from_fn(pages::remember_lang))
+        .layer(SetResponseHeaderLayer::appending(
+            VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        // IINs appear in API paths: no referrer ever carries them elsewhere.
+        .layer(SetResponseHeaderLayer::overriding(
+            REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(CompressionLayer::new())
+        // Spans name the route template, never the path: paths can hold IINs.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let route = req.extensions().get::<MatchedPath>().map_or("-", MatchedPath::as_str);
+            tracing::info_span!("http", method = %req.method(), route)
+        }))
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM, then lets requests in flight finish.
+pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

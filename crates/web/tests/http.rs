@@ -1,0 +1,929 @@
+//! The HTTP surface, driven through the router over a real SQLite store in a temporary file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt as _;
+use serde_json::Value;
+use shanyraq_app::Services;
+use shanyraq_domain::{
+    Address, BatchId, Family, FamilyId, Iin, ImportBatch, IndicatorKey, Kato, KatoLevel,
+    Membership, Observation, ObservationValue, Person, PersonId, PersonName, Role, SettlementType,
+    Sex, Tenge, Territory, TerritoryTree, TreeVersion,
+};
+use shanyraq_store::{
+    Backend, BatchStore, FamilyPage, FamilyRecord, MigrationOutcome, NextIds, OpenFailure,
+    PageRequest, PersonRecord, PopulationChunk, PopulationStore, SchemaShape, SchemaStore, Store,
+    StoreError, StoreResult, StoreStats, TerritoryStore,
+};
+use shanyraq_store_sqlite::SqliteStore;
+use shanyraq_web::{Lang, WebConfig, router};
+use time::Date;
+use time::macros::{date, datetime};
+use tower::ServiceExt as _;
+
+const HEAD_IIN: &str = "791028302728";
+const SECOND_PASS_IIN: &str = "061211600012";
+
+struct App {
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).unwrap()
+    }
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers.get(&name).map_or("", |v| v.to_str().unwrap())
+    }
+    /// The error code of a JSON error body, after checking its shape.
+    fn error_code(&self) -> String {
+        let j = self.json();
+        let error = j["error"].as_object().unwrap_or_else(|| panic!("not an error body: {j}"));
+        assert!(!error["message"].as_str().unwrap().is_empty());
+        error["code"].as_str().unwrap().to_owned()
+    }
+    fn error_message(&self) -> String {
+        self.json()["error"]["message"].as_str().unwrap().to_owned()
+    }
+}
+
+impl App {
+    async fn get(&self, uri: &str) -> Reply {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    async fn get_with(&self, uri: &str, headers: &[(header::HeaderName, &str)]) -> Reply {
+        let mut req = Request::get(uri);
+        for (k, v) in headers {
+            req = req.header(k, *v);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Reply { status, headers, body }
+    }
+}
+
+fn kato(s: &str) -> Kato {
+    s.parse().unwrap()
+}
+
+fn territory(
+    code: &str,
+    parent: Option<&str>,
+    level: KatoLevel,
+    kk: &str,
+    ru: &str,
+    en: Option<&str>,
+    settlement_type: SettlementType,
+) -> Territory {
+    Territory {
+        code: kato(code),
+        parent: parent.map(kato),
+        level,
+        name_kk: kk.into(),
+        name_ru: ru.into(),
+        name_en: en.map(Into::into),
+        settlement_type,
+    }
+}
+
+fn tree() -> TerritoryTree {
+    use KatoLevel::*;
+    use SettlementType::*;
+    TerritoryTree::from_territories(
+        TreeVersion { id: "TEST@2026-01-01".into(), as_of: date!(2026 - 01 - 01) },
+        vec![
+            territory(
+                "110000000",
+                None,
+                Region,
+                "Ақмола облысы",
+                "Акмолинская область",
+                Some("Akmola Region"),
+                OblastCity,
+            ),
+            territory(
+                "113800000",
+                Some("110000000"),
+                District,
+                "Целиноград ауданы",
+                "Целиноградский район",
+                None,
+                DistrictCentre,
+            ),
+            territory(
+                "113820000",
+                Some("113800000"),
+                Okrug,
+                "Қоянды ауылдық округі",
+                "Коянды с.о.",
+                None,
+                RuralOkrug,
+            ),
+            territory(
+                "113820100",
+                Some("113820000"),
+                Settlement,
+                "Қоянды ауылы",
+                "с.Коянды",
+                None,
+                RuralSettlement,
+            ),
+            territory(
+                "113820200",
+                Some("113820000"),
+                Settlement,
+                "Тайтөбе ауылы",
+                "с.Тайтобе",
+                None,
+                RuralSettlement,
+            ),
+            territory(
+                "710000000",
+                None,
+                Region,
+                "Астана қаласы",
+                "город Астана",
+                Some("Astana"),
+                Capital,
+            ),
+            territory(
+                "711110000",
+                Some("710000000"),
+                Okrug,
+                "Алматы ауданы",
+                "район Алматы",
+                None,
+                Capital,
+            ),
+        ],
+    )
+    .unwrap()
+}
+
+fn person(id: i64, iin: Option<Iin>, last: &str, first: &str, born: Date, sex: Sex) -> Person {
+    Person {
+        id: PersonId(id),
+        iin,
+        iin_as_reported: None,
+        name: PersonName { last: last.into(), first: first.into(), patronymic: None },
+        birth_date: born,
+        sex,
+        language: None,
+        phone: None,
+        disability: None,
+        death_date: None,
+    }
+}
+
+fn family(id: i64, territory: &str, settlement_type: SettlementType) -> Family {
+    Family {
+        id: FamilyId(id),
+        address: Address {
+            territory: kato(territory),
+            street: Some("Абай көшесі".into()),
+            house: Some(id.to_string()),
+            flat: None,
+        },
+        settlement_type,
+        registered_on: date!(2020 - 03 - 01),
+    }
+}
+
+fn member(family: i64, person: i64, role: Role) -> Membership {
+    Membership {
+        family: FamilyId(family),
+        person: PersonId(person),
+        role,
+        from: date!(2020 - 03 - 01),
+        until: None,
+    }
+}
+
+fn fact(
+    family: i64,
+    person: Option<i64>,
+    key: &str,
+    value: ObservationValue,
+    on: Date,
+) -> Observation {
+    Observation {
+        family: FamilyId(family),
+        person: person.map(PersonId),
+        indicator: IndicatorKey::named(key).unwrap(),
+        value,
+        source: IndicatorKey::named(key).unwrap().def().source,
+        observed_at: on,
+        valid_from: on,
+        valid_until: None,
+        batch: BatchId(1),
+    }
+}
+
+/// A valid IIN whose structure says born 17.02.1985, female.
+fn spouse_iin() -> Iin {
+    (0..100).find_map(|s| Iin::from_structure(date!(1985 - 02 - 17), Sex::Female, s)).unwrap()
+}
+
+/// Five families: four in Akmola (three in Қоянды, one in Тайтөбе), one in Astana.
+/// Family 1 has a head with a clean IIN, a spouse whose record disagrees with her IIN's birth
+/// date, and a child whose reported IIN has a wrong check digit.
+fn population() -> PopulationChunk {
+    use SettlementType::*;
+    let mut spouse =
+        person(2, Some(spouse_iin()), "Сейітқызы", "Әйгерім", date!(1985 - 02 - 18), Sex::Female);
+    spouse.language = Some(shanyraq_domain::Language::Kk);
+    let mut child = person(3, None, "Серікұлы", "Нұрлан", date!(2015 - 06 - 01), Sex::Male);
+    child.iin_as_reported = Some("150601500019".into());
+    let persons = vec![
+        person(
+            1,
+            Some(HEAD_IIN.parse().unwrap()),
+            "Серіков",
+            "Серік",
+            date!(1979 - 10 - 28),
+            Sex::Male,
+        ),
+        spouse,
+        child,
+        person(
+            4,
+            Some(SECOND_PASS_IIN.parse().unwrap()),
+            "Иванова",
+            "Анна",
+            date!(2006 - 12 - 11),
+            Sex::Female,
+        ),
+        person(5, None, "Өмірзақов", "Қанат", date!(1960 - 01 - 05), Sex::Male),
+        person(6, None, "Ғалымов", "Үмбет", date!(1990 - 04 - 04), Sex::Male),
+        person(7, None, "Петров", "Пётр", date!(1970 - 07 - 07), Sex::Male),
+    ];
+    let families = vec![
+        family(1, "113820100", RuralSettlement),
+        family(2, "113820100", RuralSettlement),
+        family(3, "113820200", RuralSettlement),
+        family(4, "113820100", RuralSettlement),
+        family(5, "711110000", Capital),
+    ];
+    let memberships = vec![
+        member(1, 1, Role::Head),
+        member(1, 2, Role::Spouse),
+        member(1, 3, Role::Child),
+        member(2, 4, Role::Head),
+        member(3, 5, Role::Head),
+        member(4, 6, Role::Head),
+        member(5, 7, Role::Head),
+    ];
+    let observations = vec![
+        fact(
+            1,
+            Some(1),
+            "income.wage",
+            ObservationValue::Money(Tenge(180_000)),
+            date!(2025 - 01 - 15),
+        ),
+        fact(
+            1,
+            Some(1),
+            "income.wage",
+            ObservationValue::Money(Tenge(210_000)),
+            date!(2026 - 01 - 15),
+        ),
+        fact(
+            1,
+            None,
+            "housing.tenure",
+            ObservationValue::Code("own".into()),
+            date!(2025 - 05 - 01),
+        ),
+        fact(1, None, "property.vehicle_count", ObservationValue::Count(1), date!(2025 - 05 - 01)),
+        fact(
+            1,
+            Some(3),
+            "education.school_attached",
+            ObservationValue::Flag(true),
+            date!(2025 - 09 - 01),
+        ),
+        fact(
+            2,
+            Some(4),
+            "income.wage",
+            ObservationValue::Money(Tenge(95_000)),
+            date!(2026 - 01 - 15),
+        ),
+    ];
+    PopulationChunk { persons, families, memberships, observations }
+}
+
+async fn open_store(dir: &tempfile::TempDir) -> SqliteStore {
+    SqliteStore::open(&dir.path().join("shanyraq.db")).unwrap()
+}
+
+async fn app_with(config: WebConfig) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(&dir).await;
+    store.migrate().await.unwrap();
+    store.replace_territories(&tree()).await.unwrap();
+    store
+        .create_batch(&ImportBatch {
+            id: BatchId(1),
+            feed: "synthetic".into(),
+            label: "http tests".into(),
+            started_at: datetime!(2026-01-20 10:00 UTC),
+            finished_at: None,
+            rows_accepted: 0,
+            rows_rejected: 0,
+        })
+        .await
+        .unwrap();
+    store.insert_population(&population()).await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(store);
+    App { router: router(Services::new(store), config), _dir: dir }
+}
+
+async fn app() -> App {
+    app_with(WebConfig::default()).await
+}
+
+#[tokio::test]
+async fn health_reports_the_schema() {
+    let app = app().await;
+    let r = app.get("/health").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let j = r.json();
+    assert_eq!(j["status"], "ok");
+    assert_eq!(j["backend"], "sqlite");
+    assert!(j["schema_version"].as_u64().unwrap() >= 1);
+    assert_eq!(j["schema_version"], j["supported_schema_version"]);
+}
+
+#[tokio::test]
+async fn health_is_unavailable_before_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(open_store(&dir).await);
+    let app = App { router: router(Services::new(store), WebConfig::default()), _dir: dir };
+    let r = app.get_with("/health", &[(header::ACCEPT_LANGUAGE, "en")]).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.error_code(), "store.schema_too_old");
+    assert!(r.error_message().contains("shanyraq migrate"), "{}", r.error_message());
+}
+
+#[tokio::test]
+async fn family_card_has_members_territory_and_latest_facts() {
+    let app = app().await;
+    let r = app.get_with("/api/v1/families/1", &[(header::ACCEPT_LANGUAGE, "en")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.header(header::CONTENT_TYPE).starts_with("application/json"));
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
+    let j = r.json();
+    assert_eq!(j["id"], 1);
+    assert_eq!(j["settlement_type"], "rural_settlement");
+    assert_eq!(j["registered_on"], "2020-03-01");
+    assert_eq!(j["address"]["territory"], "113820100");
+    assert_eq!(j["address"]["street"], "Абай көшесі");
+
+    let t = &j["territory"];
+    assert_eq!(t["code"], "113820100");
+    assert_eq!(t["level"], "settlement");
+    assert_eq!(t["name"]["kk"], "Қоянды ауылы");
+    assert_eq!(t["name"]["ru"], "с.Коянды");
+    assert_eq!(t["name"]["en"], Value::Null);
+    let ancestry: Vec<&str> =
+        t["ancestry"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap()).collect();
+    assert_eq!(ancestry, ["110000000", "113800000", "113820000"]);
+    assert_eq!(t["ancestry"][0]["name"]["en"], "Akmola Region");
+
+    let members = j["members"].as_array().unwrap();
+    let roles: Vec<&str> = members.iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["head", "spouse", "child"]);
+    let head = &members[0];
+    assert_eq!(head["current"], true);
+    assert_eq!(head["from"], "2020-03-01");
+    assert_eq!(head["until"], Value::Null);
+    assert_eq!(head["person"]["iin"], HEAD_IIN);
+    assert_eq!(head["person"]["name"]["full"], "Серіков Серік");
+    assert_eq!(head["person"]["birth_date"], "1979-10-28");
+    assert_eq!(head["person"]["sex"], "male");
+    assert_eq!(head["person"]["iin_warnings"], serde_json::json!([]));
+
+    let spouse = &members[1]["person"];
+    assert_eq!(spouse["language"], "kk");
+    let warnings = spouse["iin_warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0]["code"], "iin.birth_date_mismatch");
+    let msg = warnings[0]["message"].as_str().unwrap();
+    assert!(msg.contains("17.02.1985") && msg.contains("18.02.1985"), "{msg}");
+
+    let child = &members[2]["person"];
+    assert_eq!(child["iin"], Value::Null);
+    assert_eq!(child["iin_as_reported"], "150601500019");
+    let child_warning = &child["iin_warnings"][0];
+    assert!(
+        child_warning["code"].as_str().unwrap().starts_with("iin."),
+        "an invalid reported IIN is a warning: {child_warning}"
+    );
+
+    let facts = j["latest_observations"].as_array().unwrap();
+    let wage: Vec<&Value> = facts.iter().filter(|f| f["indicator"] == "income.wage").collect();
+    assert_eq!(wage.len(), 1, "one latest wage per subject");
+    assert_eq!(wage[0]["value"], 210_000);
+    assert_eq!(wage[0]["kind"], "money");
+    assert_eq!(wage[0]["person"], 1);
+    assert_eq!(wage[0]["source"], "tax");
+    assert_eq!(wage[0]["observed_at"], "2026-01-15");
+    assert_eq!(wage[0]["valid_until"], Value::Null);
+    assert_eq!(wage[0]["batch"], 1);
+    let tenure = facts.iter().find(|f| f["indicator"] == "housing.tenure").unwrap();
+    assert_eq!(
+        (&tenure["value"], &tenure["kind"], &tenure["person"]),
+        (&"own".into(), &"code".into(), &Value::Null)
+    );
+    let school = facts.iter().find(|f| f["indicator"] == "education.school_attached").unwrap();
+    assert_eq!(school["value"], true);
+    assert_eq!(school["source"], "education");
+    assert_eq!(facts.len(), 4);
+}
+
+#[tokio::test]
+async fn unknown_or_malformed_family_ids_get_json_errors() {
+    let app = app().await;
+    let r = app.get_with("/api/v1/families/999", &[(header::ACCEPT_LANGUAGE, "ru")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.header(header::CONTENT_TYPE).starts_with("application/json"));
+    assert_eq!(r.error_code(), "not_found");
+    assert!(r.error_message().contains("Семья") && r.error_message().contains("999"));
+    for bad in ["abc", "0", "-3", "1.5"] {
+        let r = app.get(&format!("/api/v1/families/{bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(r.error_code(), "family_id.invalid");
+    }
+}
+
+#[tokio::test]
+async fn person_by_iin_with_memberships() {
+    let app = app().await;
+    let r = app.get(&format!("/api/v1/persons/{SECOND_PASS_IIN}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["person"]["iin"], SECOND_PASS_IIN);
+    assert_eq!(j["person"]["name"]["first"], "Анна");
+    assert_eq!(j["memberships"][0]["family"], 2);
+    assert_eq!(j["memberships"][0]["role"], "head");
+    assert_eq!(j["memberships"][0]["href"], "/api/v1/families/2");
+
+    let unknown = Iin::from_structure(date!(1990 - 01 - 01), Sex::Male, 5).unwrap();
+    let r = app.get(&format!("/api/v1/persons/{unknown}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_code(), "not_found");
+}
+
+#[tokio::test]
+async fn invalid_iins_say_what_is_wrong() {
+    let app = app().await;
+    let r = app.get_with("/api/v1/persons/791028302729", &[(header::ACCEPT_LANGUAGE, "en")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.error_code(), "iin.check_digit");
+    let msg = r.error_message();
+    assert!(msg.contains("should be 8") && msg.contains("it is 9"), "{msg}");
+
+    let r = app.get("/api/v1/persons/791028302729?lang=ru").await;
+    assert_eq!(r.error_code(), "iin.check_digit");
+    assert!(r.error_message().contains("Контрольная цифра"), "{}", r.error_message());
+
+    let r = app.get_with("/api/v1/persons/12345", &[(header::ACCEPT_LANGUAGE, "en")]).await;
+    assert_eq!(r.error_code(), "iin.length");
+    assert!(r.error_message().contains('5'), "{}", r.error_message());
+
+    let r = app.get_with("/api/v1/persons/7910283027x8", &[(header::ACCEPT_LANGUAGE, "kk")]).await;
+    assert_eq!(r.error_code(), "iin.non_digit");
+    let msg = r.error_message();
+    assert!(msg.contains("11") && msg.contains('x') && msg.contains("ЖСН"), "{msg}");
+}
+
+#[tokio::test]
+async fn territory_listing_pages_through_every_family_once() {
+    let app = app().await;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    let mut uri = "/api/v1/territories/110000000/families?limit=2".to_owned();
+    loop {
+        let r = app.get(&uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.text());
+        let j = r.json();
+        assert_eq!(j["territory"]["code"], "110000000");
+        assert_eq!(j["limit"], 2);
+        let items = j["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        for item in items {
+            seen.push((
+                item["territory"].as_str().unwrap().to_owned(),
+                item["id"].as_i64().unwrap(),
+            ));
+            assert_eq!(item["href"], format!("/api/v1/families/{}", item["id"]));
+        }
+        pages += 1;
+        assert!(pages < 10, "paging does not end");
+        match j["next"].as_str() {
+            Some(next) => {
+                uri = format!("/api/v1/territories/110000000/families?limit=2&after={next}")
+            }
+            None => break,
+        }
+    }
+    let expected: Vec<(String, i64)> =
+        [("113820100", 1), ("113820100", 2), ("113820100", 4), ("113820200", 3)]
+            .into_iter()
+            .map(|(t, i)| (t.to_owned(), i))
+            .collect();
+    assert_eq!(seen, expected, "every family of the subtree, once, in (territory, id) order");
+    assert!(pages >= 2);
+
+    let first = app.get("/api/v1/territories/110000000/families").await.json();
+    assert_eq!(first["limit"], 50);
+    let head = &first["items"][0]["head"];
+    assert_eq!(head["full"], "Серіков Серік");
+    assert_eq!(first["items"][0]["member_count"], 3);
+
+    let astana = app.get("/api/v1/territories/710000000/families").await.json();
+    let ids: Vec<i64> =
+        astana["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [5]);
+    assert_eq!(astana["next"], Value::Null);
+}
+
+#[tokio::test]
+async fn bad_listing_parameters_are_rejected() {
+    let app = app().await;
+    let base = "/api/v1/territories/110000000/families";
+    for (query, code) in [
+        ("after=garbage", "cursor.invalid"),
+        ("after=113820100.", "cursor.invalid"),
+        ("after=710000000.5", "cursor.invalid"),
+        ("limit=0", "limit.invalid"),
+        ("limit=501", "limit.invalid"),
+        ("limit=ten", "limit.invalid"),
+    ] {
+        let r = app.get(&format!("{base}?{query}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(r.error_code(), code, "{query}");
+    }
+    let r = app.get_with(&format!("{base}?limit=0"), &[(header::ACCEPT_LANGUAGE, "en")]).await;
+    assert!(r.error_message().contains("500"), "{}", r.error_message());
+
+    let r = app.get("/api/v1/territories/11382010/families").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.error_code(), "kato.length");
+    let r = app.get("/api/v1/territories/11382O100").await;
+    assert_eq!(r.error_code(), "kato.non_digit");
+    let r = app.get("/api/v1/territories/990000000/families").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.error_code(), "not_found");
+}
+
+#[tokio::test]
+async fn territory_with_ancestry() {
+    let app = app().await;
+    let j = app.get("/api/v1/territories/113820000").await.json();
+    assert_eq!(j["level"], "okrug");
+    assert_eq!(j["parent"], "113800000");
+    assert_eq!(j["settlement_type"], "rural_okrug");
+    assert_eq!(j["name"]["kk"], "Қоянды ауылдық округі");
+    assert_eq!(j["ancestry"].as_array().unwrap().len(), 2);
+    let region = app.get("/api/v1/territories/710000000").await.json();
+    assert_eq!(region["name"]["en"], "Astana");
+    assert_eq!(region["ancestry"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn unknown_api_routes_and_methods_answer_in_json() {
+    let app = app().await;
+    for uri in ["/api/v1/nothing", "/api/v2/families/1", "/api", "/api/v1/families/1/extra"] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(r.error_code(), "route.not_found", "{uri}");
+    }
+    for uri in ["/api/v1/families/1", "/health"] {
+        let r = app
+            .send(Request::builder().method(Method::POST).uri(uri).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+        assert_eq!(r.error_code(), "method.not_allowed", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn openapi_document_lists_every_route() {
+    let app = app().await;
+    let r = app.get("/api/openapi.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header(header::CONTENT_TYPE).starts_with("application/json"));
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths: BTreeSet<&str> =
+        doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    let expected: BTreeSet<&str> = [
+        "/health",
+        "/api/openapi.json",
+        "/api/v1/territories/{kato}",
+        "/api/v1/territories/{kato}/families",
+        "/api/v1/families/{id}",
+        "/api/v1/persons/{iin}",
+    ]
+    .into();
+    assert_eq!(paths, expected);
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for name in ["ErrorBody", "FamilyView", "PersonDetail", "FamilyListPage", "TerritoryView"] {
+        assert!(schemas.contains_key(name), "{name}");
+    }
+    let params = doc["paths"]["/api/v1/territories/{kato}/families"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["kato", "after", "limit"]);
+    let family_400 = &doc["paths"]["/api/v1/persons/{iin}"]["get"]["responses"]["400"];
+    assert!(
+        family_400["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap()
+            .ends_with("/ErrorBody")
+    );
+}
+
+#[tokio::test]
+async fn docs_page_renders_the_reference_without_outside_assets() {
+    let app = app().await;
+    let r = app.get("/api/docs?lang=en").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header(header::CONTENT_TYPE).starts_with("text/html"));
+    let html = r.text();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("<h1>API reference</h1>"));
+    for path in [
+        "/api/v1/families/{id}",
+        "/api/v1/persons/{iin}",
+        "/api/v1/territories/{kato}/families",
+        "/health",
+    ] {
+        assert!(html.contains(&format!("<code>{path}</code>")), "{path}");
+    }
+    assert!(html.contains("id=\"schema-ErrorBody\""));
+    assert!(html.contains("href=\"#schema-FamilyView\""));
+    assert!(!html.contains("http://") && !html.contains("https://"), "nothing from outside");
+    assert!(!html.contains("<script"), "no script");
+}
+
+#[tokio::test]
+async fn start_page_speaks_the_requested_language() {
+    let app = app().await;
+
+    // The configured default: Kazakh.
+    let r = app.get("/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = r.text();
+    assert!(html.contains("<html lang=\"kk\">"));
+    assert!(html.contains("Шаңырақ"));
+    assert!(html.chars().any(|c| "әғқңөұүһі".contains(c)));
+    assert!(html.contains("href=\"/api/docs\"") && html.contains("href=\"/health\""));
+    for l in ["kk", "ru", "en"] {
+        assert!(html.contains(&format!("href=\"?lang={l}\"")), "switcher offers {l}");
+    }
+
+    let r = app.get_with("/", &[(header::ACCEPT_LANGUAGE, "ru-RU,ru;q=0.9,en;q=0.5")]).await;
+    assert!(r.text().contains("<html lang=\"ru\">"));
+    assert!(r.text().contains("Шанырак — цифровая платформа социальной поддержки"));
+    assert!(r.header(header::VARY).contains("Accept-Language"));
+
+    let r = app.get_with("/?lang=en", &[(header::ACCEPT_LANGUAGE, "ru")]).await;
+    assert!(r.text().contains("<html lang=\"en\">"));
+    assert!(r.text().contains("Shanyraq"));
+    let cookie = r.header(header::SET_COOKIE);
+    assert!(cookie.starts_with("lang=en;") && cookie.contains("Path=/"), "{cookie}");
+
+    let r =
+        app.get_with("/", &[(header::COOKIE, "lang=ru"), (header::ACCEPT_LANGUAGE, "en")]).await;
+    assert!(r.text().contains("<html lang=\"ru\">"), "the cookie beats Accept-Language");
+    assert_eq!(r.header(header::SET_COOKIE), "");
+
+    let ru_default = app_with(WebConfig { default_language: Lang::Ru }).await;
+    assert!(ru_default.get("/").await.text().contains("<html lang=\"ru\">"));
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_the_stylesheet_is_cached() {
+    let app = app().await;
+    for uri in ["/", "/api/v1/families/1", "/nope"] {
+        let r = app.get(uri).await;
+        let csp = r.header(header::CONTENT_SECURITY_POLICY);
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{uri}"
+        );
+        assert_eq!(r.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+        assert_eq!(r.header(header::REFERRER_POLICY), "no-referrer");
+    }
+    let html = app.get("/").await.text();
+    let href = html
+        .split("rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(href.starts_with("/assets/site.") && href.ends_with(".css"), "{href}");
+    let css = app.get(&href).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.header(header::CONTENT_TYPE).starts_with("text/css"));
+    assert!(css.header(header::CACHE_CONTROL).contains("immutable"));
+    assert!(css.text().contains("\"Noto Sans\""));
+    assert!(html.len() + css.body.len() < 30 * 1024, "start page and CSS stay light");
+
+    assert_eq!(app.get("/assets/site.0000000000000000.css").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_page_in_the_chosen_language() {
+    let app = app().await;
+    let r = app.get("/no/such/page?lang=ru").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.header(header::CONTENT_TYPE).starts_with("text/html"));
+    let html = r.text();
+    assert!(html.contains("<html lang=\"ru\">") && html.contains("Страница не найдена"));
+    let r = app.get("/no/such/page").await;
+    assert!(r.text().contains("Бет табылмады"));
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_asked() {
+    let app = app().await;
+    let plain = app.get("/api/docs").await;
+    assert_eq!(plain.header(header::CONTENT_ENCODING), "");
+    let r = app.get_with("/api/docs", &[(header::ACCEPT_ENCODING, "gzip")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header(header::CONTENT_ENCODING), "gzip");
+    assert_eq!(&r.body[..2], &[0x1f, 0x8b], "gzip magic");
+    assert!(r.body.len() * 2 < plain.body.len(), "{} vs {}", r.body.len(), plain.body.len());
+    let r = app.get_with("/api/v1/families/1", &[(header::ACCEPT_ENCODING, "gzip")]).await;
+    assert_eq!(r.header(header::CONTENT_ENCODING), "gzip");
+}
+
+/// A store whose every call fails the same way, for the error paths.
+#[derive(Debug, Clone, Copy)]
+enum Broken {
+    /// The database cannot be reached.
+    Unreachable,
+    /// The engine fails with a message that must not reach clients.
+    Failing,
+}
+
+impl Broken {
+    fn err(self) -> StoreError {
+        match self {
+            Broken::Unreachable => StoreError::Open {
+                target: "/secret/place.db".into(),
+                reason: OpenFailure::ConnectionRefused,
+            },
+            Broken::Failing => StoreError::Backend("disk I/O error in /secret/place.db".into()),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl SchemaStore for Broken {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+    fn supported_schema_version(&self) -> u32 {
+        1
+    }
+    async fn schema_version(&self) -> StoreResult<u32> {
+        Err(self.err())
+    }
+    async fn migrate(&self) -> StoreResult<MigrationOutcome> {
+        Err(self.err())
+    }
+    async fn describe_schema(&self) -> StoreResult<SchemaShape> {
+        Err(self.err())
+    }
+}
+
+#[async_trait::async_trait]
+impl TerritoryStore for Broken {
+    async fn replace_territories(&self, _: &TerritoryTree) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn territory_version(&self) -> StoreResult<Option<TreeVersion>> {
+        Err(self.err())
+    }
+    async fn territory(&self, _: Kato) -> StoreResult<Option<Territory>> {
+        Err(self.err())
+    }
+    async fn territory_children(&self, _: Kato) -> StoreResult<Vec<Territory>> {
+        Err(self.err())
+    }
+}
+
+#[async_trait::async_trait]
+impl BatchStore for Broken {
+    async fn create_batch(&self, _: &ImportBatch) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn finish_batch(
+        &self,
+        _: BatchId,
+        _: time::OffsetDateTime,
+        _: i64,
+        _: i64,
+    ) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn batch(&self, _: BatchId) -> StoreResult<Option<ImportBatch>> {
+        Err(self.err())
+    }
+}
+
+#[async_trait::async_trait]
+impl PopulationStore for Broken {
+    async fn next_ids(&self) -> StoreResult<NextIds> {
+        Err(self.err())
+    }
+    async fn insert_population(&self, _: &PopulationChunk) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn family(&self, _: FamilyId) -> StoreResult<Option<FamilyRecord>> {
+        Err(self.err())
+    }
+    async fn person_by_iin(&self, _: Iin) -> StoreResult<Option<PersonRecord>> {
+        Err(self.err())
+    }
+    async fn families_in_territory(&self, _: Kato, _: PageRequest) -> StoreResult<FamilyPage> {
+        Err(self.err())
+    }
+    async fn count_families_in_territory(&self, _: Kato) -> StoreResult<u64> {
+        Err(self.err())
+    }
+    async fn stats(&self) -> StoreResult<StoreStats> {
+        Err(self.err())
+    }
+}
+
+fn broken_app(how: Broken) -> App {
+    let store: Arc<dyn Store> = Arc::new(how);
+    App {
+        router: router(Services::new(store), WebConfig::default()),
+        _dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_store_makes_the_service_unavailable() {
+    let app = broken_app(Broken::Unreachable);
+    let r = app.get_with("/health", &[(header::ACCEPT_LANGUAGE, "ru")]).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.error_code(), "unavailable");
+    assert!(r.error_message().contains("База данных"), "{}", r.error_message());
+    let r = app.get("/api/v1/families/1").await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(!r.text().contains("secret"), "{}", r.text());
+}
+
+#[tokio::test]
+async fn internal_errors_do_not_leak_details() {
+    let app = broken_app(Broken::Failing);
+    for uri in [
+        "/api/v1/families/1".to_owned(),
+        format!("/api/v1/persons/{HEAD_IIN}"),
+        "/api/v1/territories/110000000".to_owned(),
+        "/api/v1/territories/110000000/families".to_owned(),
+    ] {
+        let r = app.get(&uri).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{uri}");
+        assert_eq!(r.error_code(), "internal", "{uri}");
+        let body = r.text();
+        assert!(!body.contains("secret") && !body.contains("disk"), "{uri}: {body}");
+    }
+    // Pages that need no data still work.
+    assert_eq!(app.get("/").await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/docs").await.status, StatusCode::OK);
+}
