@@ -1,1 +1,767 @@
 //! Behaviour tests every store backend must pass.
+//!
+//! # Use
+//!
+//! In a backend's integration tests (the crate needs `tokio` with `macros` and `rt` as a
+//! dev-dependency, and `shanyraq-store` with feature `contract`):
+//!
+//! ```text
+//! shanyraq_store::store_contract_tests!(fresh_store());
+//! ```
+//!
+//! expands to one `#[tokio::test]` per contract function, each starting with
+//! `let store = fresh_store().await;` and calling the function with `&*store`. The factory
+//! expression must give, once awaited, a FRESH and EMPTY (unmigrated) store behind anything whose
+//! `&*` coerces to `&dyn Store`: a `Box<dyn Store>`, an `Arc<dyn Store>`, or a guard type that
+//! derefs to the backend and removes its database when dropped. Each test migrates itself.
+//!
+//! # What the suite fixes beyond the trait signatures
+//!
+//! - `FamilyRecord::members` are ordered by (membership `from`, person id);
+//!   `FamilyRecord::latest_observations` by (indicator key as bytes, person id with household
+//!   facts — `person: None` — first); `PersonRecord::memberships` by (`from`, family id).
+//!   Sort in Rust where the engine's collation might differ.
+//! - "Latest" per (indicator, person): the greatest `observed_at`, ties broken by the greater
+//!   observation id; ids grow in the order observations appear in a chunk.
+//! - `FamilySummary`: a member is current when [`Membership::holds_on`] today (UTC); `head` is
+//!   the current member with role head (lowest person id if several); `member_count` counts
+//!   current members.
+//! - `FamilyPage::next` is `None` exactly when no family follows; a request `after` a cursor
+//!   starts strictly after it.
+//! - A duplicate key (person, family, batch) or a duplicate IIN is `StoreError::Conflict`, and a
+//!   chunk that fails leaves nothing behind. `finish_batch` of an unknown batch is
+//!   `StoreError::NotFound`.
+//! - Timestamps are given and read back in UTC; the fixtures use whole seconds.
+//! - The shape of the migrated schema is [`expected_schema`]: type classes `integer`, `text`,
+//!   `date`, `timestamp` (also `real`, `blob`, `boolean` should they appear), columns in
+//!   declaration order, and only explicitly named indexes (no primary keys). The migration
+//!   runner's own table (`schema_migrations`, or whatever the backend's runner uses) is not part
+//!   of it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// A test suite: failing loudly with a message is its job.
+
+pub mod fixtures;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use shanyraq_domain::{BatchId, FamilyId, IndicatorKey, Membership, Observation, ObservationValue};
+use shanyraq_domain::{Kato, PersonId, Sex, Tenge};
+use time::OffsetDateTime;
+use time::macros::{date, datetime};
+
+use crate::error::StoreError;
+use crate::port::Store;
+use crate::records::{
+    ColumnShape, FamilyCursor, FamilyPage, FamilySummary, Member, MigrationOutcome, NextIds,
+    PageRequest, PersonRecord, PopulationChunk, SchemaShape, StoreStats,
+};
+use fixtures::*;
+
+/// Expands to one `#[tokio::test]` per contract function; see the module documentation.
+#[macro_export]
+macro_rules! store_contract_tests {
+    ($factory:expr) => {
+        $crate::store_contract_tests!(@each $factory;
+            migrate_goes_from_empty_to_supported,
+            schema_has_the_agreed_shape,
+            territories_load_and_look_up,
+            territories_replace_the_previous_tree,
+            batches_are_created_finished_and_read,
+            family_round_trips_with_members,
+            latest_observations_per_indicator_and_subject,
+            ties_go_to_the_observation_stored_last,
+            unknown_family_is_none,
+            person_by_iin_with_memberships,
+            families_in_territory_pages_the_subtree,
+            family_summaries_count_current_members,
+            count_families_in_territory,
+            next_ids_follow_inserts,
+            conflicting_chunk_changes_nothing,
+            stats_count_rows,
+            bulk_chunk_round_trips,
+            bundled_tree_loads_whole,
+        );
+    };
+    (@each $factory:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let store = $factory.await;
+                $crate::contract::$name(&*store).await;
+            }
+        )*
+    };
+}
+
+/// Tables, columns and named indexes every backend's migrated schema has (primary keys are not
+/// listed as indexes; the unique IIN is the named unique index `persons_iin_key`).
+pub fn expected_schema() -> SchemaShape {
+    fn col(name: &str, type_class: &str, nullable: bool) -> ColumnShape {
+        ColumnShape { name: name.into(), type_class: type_class.into(), nullable }
+    }
+    const N: bool = true;
+    const R: bool = false;
+    let tables = [
+        (
+            "territory_versions",
+            vec![col("id", "text", R), col("as_of", "date", R), col("loaded_at", "timestamp", R)],
+        ),
+        (
+            "territories",
+            vec![
+                col("code", "integer", R),
+                col("parent_code", "integer", N),
+                col("level", "integer", R),
+                col("name_kk", "text", R),
+                col("name_ru", "text", R),
+                col("name_en", "text", N),
+                col("settlement_type", "text", R),
+            ],
+        ),
+        (
+            "import_batches",
+            vec![
+                col("id", "integer", R),
+                col("feed", "text", R),
+                col("label", "text", R),
+                col("started_at", "timestamp", R),
+                col("finished_at", "timestamp", N),
+                col("rows_accepted", "integer", R),
+                col("rows_rejected", "integer", R),
+            ],
+        ),
+        (
+            "persons",
+            vec![
+                col("id", "integer", R),
+                col("iin", "text", N),
+                col("iin_as_reported", "text", N),
+                col("last_name", "text", R),
+                col("first_name", "text", R),
+                col("patronymic", "text", N),
+                col("birth_date", "date", R),
+                col("sex", "text", R),
+                col("language", "text", N),
+                col("phone", "text", N),
+                col("disability", "text", N),
+                col("death_date", "date", N),
+            ],
+        ),
+        (
+            "families",
+            vec![
+                col("id", "integer", R),
+                col("territory_code", "integer", R),
+                col("street", "text", N),
+                col("house", "text", N),
+                col("flat", "text", N),
+                col("settlement_type", "text", R),
+                col("registered_on", "date", R),
+            ],
+        ),
+        (
+            "memberships",
+            vec![
+                col("family_id", "integer", R),
+                col("person_id", "integer", R),
+                col("role", "text", R),
+                col("valid_from", "date", R),
+                col("valid_until", "date", N),
+            ],
+        ),
+        (
+            "observations",
+            vec![
+                col("id", "integer", R),
+                col("family_id", "integer", R),
+                col("person_id", "integer", N),
+                col("indicator", "text", R),
+                col("value_num", "integer", N),
+                col("value_text", "text", N),
+                col("source", "text", R),
+                col("observed_at", "date", R),
+                col("valid_from", "date", R),
+                col("valid_until", "date", N),
+                col("batch_id", "integer", R),
+            ],
+        ),
+    ];
+    let indexes: [(&str, &[&str]); 5] = [
+        ("territories_parent_idx", &["parent_code"]),
+        ("persons_iin_key", &["iin"]),
+        ("families_territory_idx", &["territory_code", "id"]),
+        ("memberships_person_idx", &["person_id"]),
+        ("observations_family_idx", &["family_id", "indicator", "observed_at"]),
+    ];
+    SchemaShape {
+        tables: tables.into_iter().map(|(n, c)| (n.to_owned(), c)).collect(),
+        indexes: indexes
+            .into_iter()
+            .map(|(n, c)| (n.to_owned(), c.iter().map(|s| (*s).to_owned()).collect()))
+            .collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expected values, computed from the chunks the tests write.
+
+/// The members of `family` in `chunk`, in the order the store returns them.
+pub fn expected_members(chunk: &PopulationChunk, family: FamilyId) -> Vec<Member> {
+    let mut members: Vec<Member> = chunk
+        .memberships
+        .iter()
+        .filter(|m| m.family == family)
+        .map(|m| Member {
+            person: chunk.persons.iter().find(|p| p.id == m.person).cloned().unwrap(),
+            membership: m.clone(),
+        })
+        .collect();
+    members.sort_by_key(|m| (m.membership.from, m.person.id));
+    members
+}
+
+/// The latest observation per (indicator, person) of `family`, in the order the store returns
+/// them. Later in the chunk means a greater id.
+pub fn expected_latest(chunk: &PopulationChunk, family: FamilyId) -> Vec<Observation> {
+    let mut best: BTreeMap<(&str, Option<PersonId>), &Observation> = BTreeMap::new();
+    for o in chunk.observations.iter().filter(|o| o.family == family) {
+        let key = (o.indicator.as_str(), o.person);
+        match best.get(&key) {
+            Some(b) if b.observed_at > o.observed_at => {}
+            _ => {
+                best.insert(key, o);
+            }
+        }
+    }
+    best.into_values().cloned().collect()
+}
+
+fn today() -> time::Date {
+    OffsetDateTime::now_utc().date()
+}
+
+/// The summary a listing shows for `family` of `chunk`.
+pub fn expected_summary(chunk: &PopulationChunk, family: FamilyId) -> FamilySummary {
+    let f = chunk.families.iter().find(|f| f.id == family).unwrap();
+    let today = today();
+    let current: Vec<&Membership> =
+        chunk.memberships.iter().filter(|m| m.family == family && m.holds_on(today)).collect();
+    let head = current
+        .iter()
+        .filter(|m| m.role == shanyraq_domain::Role::Head)
+        .map(|m| m.person)
+        .min()
+        .and_then(|id| chunk.persons.iter().find(|p| p.id == id))
+        .map(|p| p.name.clone());
+    FamilySummary {
+        id: f.id,
+        territory: f.address.territory,
+        settlement_type: f.settlement_type,
+        head,
+        member_count: u32::try_from(current.len()).unwrap(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps shared by the tests.
+
+async fn migrated(store: &dyn Store) {
+    let outcome = store.migrate().await.expect("migrate an empty database");
+    assert_eq!(outcome.to, store.supported_schema_version());
+}
+
+/// Migrates, loads the fixture tree and batches, and writes the sample population.
+async fn loaded(store: &dyn Store) -> PopulationChunk {
+    migrated(store).await;
+    store.replace_territories(&tree()).await.expect("load the fixture tree");
+    for b in batches() {
+        store.create_batch(&b).await.expect("create a fixture batch");
+    }
+    let sample = sample();
+    store.insert_population(&sample).await.expect("insert the sample population");
+    sample
+}
+
+/// Every page of `root`'s subtree with `limit`, checking the paging rules on the way.
+async fn walk(store: &dyn Store, root: Kato, limit: u32) -> Vec<FamilySummary> {
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let FamilyPage { items, next } = store
+            .families_in_territory(root, PageRequest { after, limit })
+            .await
+            .expect("list families");
+        assert!(items.len() <= limit as usize, "a page of {} with limit {limit}", items.len());
+        if after.is_some() {
+            assert!(!items.is_empty(), "a cursor was given but no family followed it");
+        }
+        if let Some(cursor) = next {
+            assert_eq!(items.len(), limit as usize, "a page short of the limit claims more");
+            let last = items.last().unwrap();
+            assert_eq!(cursor, FamilyCursor { territory: last.territory, id: last.id });
+        }
+        all.extend(items);
+        match next {
+            Some(c) => after = Some(c),
+            None => break,
+        }
+        assert!(all.len() < 100_000, "paging does not end");
+    }
+    all
+}
+
+fn expected_ids_in(chunks: &[&PopulationChunk], root: Kato) -> Vec<FamilyId> {
+    let mut v: Vec<(Kato, FamilyId)> = chunks
+        .iter()
+        .flat_map(|c| c.families.iter())
+        .filter(|f| root.contains(f.address.territory))
+        .map(|f| (f.address.territory, f.id))
+        .collect();
+    v.sort();
+    v.into_iter().map(|(_, id)| id).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The contract.
+
+/// An empty database is at version 0; migrate takes it to the supported version; a second
+/// migrate changes nothing.
+pub async fn migrate_goes_from_empty_to_supported(store: &dyn Store) {
+    let supported = store.supported_schema_version();
+    assert!(supported >= 1, "a backend supports at least one migration");
+    assert_eq!(store.schema_version().await.unwrap(), 0);
+    let first = store.migrate().await.unwrap();
+    assert_eq!(first, MigrationOutcome { from: 0, to: supported });
+    assert_eq!(store.schema_version().await.unwrap(), supported);
+    let again = store.migrate().await.unwrap();
+    assert_eq!(again, MigrationOutcome { from: supported, to: supported });
+    assert_eq!(store.schema_version().await.unwrap(), supported);
+    assert_eq!(store.stats().await.unwrap(), StoreStats::default());
+    assert_eq!(store.next_ids().await.unwrap(), NextIds::FIRST);
+    assert_eq!(store.territory_version().await.unwrap(), None);
+}
+
+/// The migrated schema has exactly the agreed tables, columns and indexes.
+pub async fn schema_has_the_agreed_shape(store: &dyn Store) {
+    migrated(store).await;
+    let shape = store.describe_schema().await.unwrap();
+    let expected = expected_schema();
+    let names: Vec<&String> = shape.tables.keys().collect();
+    let expected_names: Vec<&String> = expected.tables.keys().collect();
+    assert_eq!(names, expected_names, "tables");
+    for (table, columns) in &expected.tables {
+        assert_eq!(&shape.tables[table], columns, "columns of {table}");
+    }
+    assert_eq!(shape.indexes, expected.indexes, "indexes");
+}
+
+/// A loaded tree is found by code, children come in code order, and the version is kept.
+pub async fn territories_load_and_look_up(store: &dyn Store) {
+    migrated(store).await;
+    let tree = tree();
+    store.replace_territories(&tree).await.unwrap();
+    assert_eq!(store.territory_version().await.unwrap(), Some(tree.version.clone()));
+    for t in tree.iter() {
+        assert_eq!(store.territory(t.code).await.unwrap().as_ref(), Some(t), "{}", t.code);
+    }
+    assert_eq!(store.territory(kato(ABAI)).await.unwrap(), None);
+    let codes =
+        |v: Vec<shanyraq_domain::Territory>| v.into_iter().map(|t| t.code).collect::<Vec<_>>();
+    let children = |c: u32| store.territory_children(kato(c));
+    assert_eq!(
+        codes(children(AKMOLA).await.unwrap()),
+        vec![kato(KOKSHETAU_GA), kato(AKKOL_DISTRICT)]
+    );
+    assert_eq!(
+        codes(children(AKKOL_DISTRICT).await.unwrap()),
+        vec![kato(AKKOL_OKRUG), kato(AZAT_OKRUG)]
+    );
+    assert_eq!(codes(children(AKKOL_OKRUG).await.unwrap()), vec![kato(AKKOL_TOWN), kato(RADOVKA)]);
+    assert_eq!(
+        codes(children(ASTANA).await.unwrap()),
+        vec![kato(ASTANA_ALMATY_DISTRICT), kato(ASTANA_ESIL_DISTRICT)]
+    );
+    let full: Vec<_> = children(AKMOLA).await.unwrap();
+    let expected: Vec<_> = tree.children(kato(AKMOLA)).cloned().collect();
+    assert_eq!(full, expected, "children come back whole");
+    assert!(children(AKKOL_TOWN).await.unwrap().is_empty());
+    assert!(children(ABAI).await.unwrap().is_empty());
+    assert_eq!(store.stats().await.unwrap().territories, tree.len() as u64);
+}
+
+/// Loading another tree replaces the first one entirely, version included.
+pub async fn territories_replace_the_previous_tree(store: &dyn Store) {
+    migrated(store).await;
+    store.replace_territories(&tree()).await.unwrap();
+    let other = other_tree();
+    store.replace_territories(&other).await.unwrap();
+    assert_eq!(store.territory_version().await.unwrap(), Some(other.version.clone()));
+    assert_eq!(store.territory(kato(AKMOLA)).await.unwrap(), None);
+    assert_eq!(store.territory(kato(AKKOL_TOWN)).await.unwrap(), None);
+    assert_eq!(store.territory(kato(ABAI)).await.unwrap().as_ref(), other.get(kato(ABAI)));
+    assert!(store.territory_children(kato(ASTANA)).await.unwrap().is_empty());
+    assert_eq!(store.territory_children(kato(ABAI)).await.unwrap().len(), 1);
+    assert_eq!(store.stats().await.unwrap().territories, other.len() as u64);
+    // And back again.
+    store.replace_territories(&tree()).await.unwrap();
+    assert_eq!(store.stats().await.unwrap().territories, tree().len() as u64);
+    assert_eq!(store.territory(kato(ABAI)).await.unwrap(), None);
+    assert_eq!(store.territory_version().await.unwrap(), Some(tree().version));
+}
+
+/// Batches are stored, finished and read back; duplicate and unknown ids are refused.
+pub async fn batches_are_created_finished_and_read(store: &dyn Store) {
+    migrated(store).await;
+    let [done, open] = batches();
+    assert_eq!(store.batch(done.id).await.unwrap(), None);
+    store.create_batch(&done).await.unwrap();
+    store.create_batch(&open).await.unwrap();
+    assert_eq!(store.batch(done.id).await.unwrap(), Some(done.clone()));
+    assert_eq!(store.batch(open.id).await.unwrap(), Some(open.clone()));
+    let finished_at = datetime!(2026-02-10 09:41:07 UTC);
+    store.finish_batch(open.id, finished_at, 1_234_567, 89).await.unwrap();
+    let read = store.batch(open.id).await.unwrap().unwrap();
+    assert_eq!(read.finished_at, Some(finished_at));
+    assert_eq!((read.rows_accepted, read.rows_rejected), (1_234_567, 89));
+    assert_eq!(
+        (read.feed.as_str(), read.label.as_str()),
+        (open.feed.as_str(), open.label.as_str())
+    );
+    assert_eq!(read.started_at, open.started_at);
+    let err = store.finish_batch(BatchId(99), finished_at, 0, 0).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "finishing an unknown batch: {err:?}");
+    let err = store.create_batch(&done).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "a batch id twice: {err:?}");
+    assert_eq!(store.batch(done.id).await.unwrap(), Some(done));
+    assert_eq!(store.next_ids().await.unwrap().batch, BatchId(3));
+    assert_eq!(store.stats().await.unwrap().batches, 2);
+}
+
+/// A family comes back with its address and every member, past ones included, exactly as
+/// written (absent fields, dates, IINs, `iin_as_reported`).
+pub async fn family_round_trips_with_members(store: &dyn Store) {
+    let sample = loaded(store).await;
+    for f in &sample.families {
+        let record = store.family(f.id).await.unwrap().unwrap_or_else(|| panic!("family {}", f.id));
+        assert_eq!(&record.family, f);
+        assert_eq!(record.members, expected_members(&sample, f.id), "members of family {}", f.id);
+    }
+    let f1 = store.family(F_SERIKBAYEV).await.unwrap().unwrap();
+    let ids: Vec<PersonId> = f1.members.iter().map(|m| m.person.id).collect();
+    assert_eq!(ids, vec![P_ARMAN, P_AIGUL, P_ERLAN, P_NURLAN, P_AYAULYM]);
+    let newborn = &f1.members[4].person;
+    assert_eq!((newborn.iin, newborn.name.patronymic.as_deref()), (None, None));
+    let f2 = store.family(F_ERLAN).await.unwrap().unwrap();
+    let maria = &f2.members.iter().find(|m| m.person.id == P_MARIA).unwrap().person;
+    assert_eq!(maria.iin, None);
+    assert_eq!(maria.iin_as_reported.as_deref(), Some("50030840012"));
+    let f3 = store.family(F_PETROV).await.unwrap().unwrap();
+    assert_eq!(f3.members[0].person.death_date, Some(date!(2026 - 01 - 15)));
+}
+
+/// The family card shows the latest observation per indicator and subject, with its source and
+/// batch: by `observed_at`, then by insertion order; every value kind reads back.
+pub async fn latest_observations_per_indicator_and_subject(store: &dyn Store) {
+    let sample = loaded(store).await;
+    for f in &sample.families {
+        let record = store.family(f.id).await.unwrap().unwrap();
+        let got: Vec<Observation> =
+            record.latest_observations.iter().map(|s| s.observation.clone()).collect();
+        assert_eq!(got, expected_latest(&sample, f.id), "latest observations of family {}", f.id);
+        let ids: BTreeSet<_> = record.latest_observations.iter().map(|s| s.id).collect();
+        assert_eq!(ids.len(), record.latest_observations.len(), "observation ids are distinct");
+    }
+    let f1 = store.family(F_SERIKBAYEV).await.unwrap().unwrap();
+    let find = |key: &str, person: Option<PersonId>| {
+        f1.latest_observations
+            .iter()
+            .find(|s| s.observation.indicator.as_str() == key && s.observation.person == person)
+            .map(|s| &s.observation)
+            .unwrap_or_else(|| panic!("no {key} for {person:?}"))
+    };
+    let wage = find("income.wage", Some(P_ARMAN));
+    assert_eq!(wage.value, ObservationValue::Money(Tenge(265_000)));
+    assert_eq!((wage.batch, wage.observed_at), (BATCH_UPDATE, date!(2026 - 02 - 10)));
+    assert_eq!(wage.source, shanyraq_domain::Source::Tax);
+    assert_eq!(find("income.wage", Some(P_AIGUL)).value, ObservationValue::Money(Tenge(120_000)));
+    let tenure = find("housing.tenure", None);
+    assert_eq!(tenure.value, ObservationValue::Code("rent".into()), "a tie goes to the later row");
+    assert_eq!(tenure.batch, BATCH_UPDATE);
+    assert_eq!(find("health.insured", Some(P_ARMAN)).value, ObservationValue::Flag(true));
+    assert_eq!(find("health.insured", Some(P_NURLAN)).value, ObservationValue::Flag(false));
+    let kinds: BTreeSet<String> = f1
+        .latest_observations
+        .iter()
+        .map(|s| format!("{:?}", s.observation.value.kind()))
+        .collect();
+    let catalogue: BTreeSet<String> =
+        IndicatorKey::all().map(|k| format!("{:?}", k.kind())).collect();
+    assert_eq!(kinds, catalogue, "every value kind of the catalogue reads back");
+    assert_eq!(f1.latest_observations.len(), IndicatorKey::all().count() + 3);
+    let f5 = store.family(F_KIM).await.unwrap().unwrap();
+    assert!(f5.latest_observations.is_empty());
+}
+
+/// Many observations of one indicator and subject on one day, in one large chunk: the last
+/// stored is the latest, however the backend batches rows.
+pub async fn ties_go_to_the_observation_stored_last(store: &dyn Store) {
+    migrated(store).await;
+    store.create_batch(&batches()[0]).await.unwrap();
+    let mut chunk = generated(NextIds::FIRST, 2, BATCH_MAIN, &places());
+    let template = chunk.observations[0].clone();
+    let person = template.person;
+    chunk.observations.clear();
+    let day = date!(2026 - 04 - 01);
+    for i in 0..300 {
+        let (family, person, key) = match i % 3 {
+            0 => (FamilyId(1), person, "education.absence_days"),
+            1 => (FamilyId(1), None, "housing.rooms"),
+            _ => (FamilyId(2), None, "housing.rooms"),
+        };
+        let indicator = IndicatorKey::named(key).unwrap();
+        chunk.observations.push(Observation {
+            family,
+            person,
+            indicator,
+            value: ObservationValue::Count(i),
+            source: indicator.def().source,
+            observed_at: day,
+            valid_from: day,
+            valid_until: None,
+            batch: BATCH_MAIN,
+        });
+    }
+    store.insert_population(&chunk).await.unwrap();
+    let latest = |r: crate::records::FamilyRecord| {
+        r.latest_observations.into_iter().map(|s| s.observation.value).collect::<Vec<_>>()
+    };
+    let f1 = latest(store.family(FamilyId(1)).await.unwrap().unwrap());
+    assert_eq!(f1, vec![ObservationValue::Count(297), ObservationValue::Count(298)]);
+    let f2 = latest(store.family(FamilyId(2)).await.unwrap().unwrap());
+    assert_eq!(f2, vec![ObservationValue::Count(299)]);
+    assert_eq!(store.stats().await.unwrap().observations, 300);
+}
+
+/// Unknown family ids read as `None`, on an empty and on a filled database.
+pub async fn unknown_family_is_none(store: &dyn Store) {
+    migrated(store).await;
+    assert_eq!(store.family(F_SERIKBAYEV).await.unwrap(), None);
+    let _ = loaded(store).await;
+    assert_eq!(store.family(FamilyId(999)).await.unwrap(), None);
+    assert_eq!(store.family(FamilyId(0)).await.unwrap(), None);
+    assert_eq!(store.family(FamilyId(-1)).await.unwrap(), None);
+    assert!(store.family(F_SERIKBAYEV).await.unwrap().is_some());
+}
+
+/// A person is found by IIN with all their memberships; an IIN nobody has finds nothing.
+pub async fn person_by_iin_with_memberships(store: &dyn Store) {
+    let sample = loaded(store).await;
+    let erlan = sample.persons.iter().find(|p| p.id == P_ERLAN).unwrap();
+    let found = store.person_by_iin(erlan.iin.unwrap()).await.unwrap();
+    let mut memberships: Vec<Membership> =
+        sample.memberships.iter().filter(|m| m.person == P_ERLAN).cloned().collect();
+    memberships.sort_by_key(|m| (m.from, m.family));
+    assert_eq!(memberships.len(), 2);
+    assert_eq!(found, Some(PersonRecord { person: erlan.clone(), memberships }));
+    for p in sample.persons.iter().filter(|p| p.iin.is_some()) {
+        let r = store.person_by_iin(p.iin.unwrap()).await.unwrap().unwrap();
+        assert_eq!(&r.person, p);
+        assert!(!r.memberships.is_empty());
+    }
+    let stranger = iin_for(date!(2001 - 01 - 01), Sex::Male, 5000);
+    assert!(sample.persons.iter().all(|p| p.iin != Some(stranger)));
+    assert_eq!(store.person_by_iin(stranger).await.unwrap(), None);
+}
+
+/// Paging a subtree visits every family in it once, in (territory, id) order, and nothing else;
+/// a settlement works as a root; an empty subtree is one empty page.
+pub async fn families_in_territory_pages_the_subtree(store: &dyn Store) {
+    let sample = loaded(store).await;
+    let next = store.next_ids().await.unwrap();
+    let extra = generated(next, 61, BATCH_MAIN, &places());
+    store.insert_population(&extra).await.unwrap();
+    let roots = [AKMOLA, AKKOL_DISTRICT, AKKOL_OKRUG, AKKOL_TOWN, AZAT, ASTANA, KOKSHETAU_GA];
+    for root in roots.map(kato) {
+        let expected = expected_ids_in(&[&sample, &extra], root);
+        assert!(!expected.is_empty(), "fixture families live under {root}");
+        for limit in [1, 2, 3, 4, 5, 7, 1000] {
+            let got: Vec<FamilyId> = walk(store, root, limit).await.iter().map(|s| s.id).collect();
+            assert_eq!(got, expected, "families under {root}, {limit} a page");
+        }
+    }
+    let akmola = walk(store, kato(AKMOLA), 4).await;
+    let ids: BTreeSet<FamilyId> = akmola.iter().map(|s| s.id).collect();
+    assert_eq!(ids.len(), akmola.len(), "no family twice");
+    assert!(!ids.contains(&F_AKHMETOV), "a family of Astana is not in Akmola");
+    let empty = store
+        .families_in_territory(kato(ABAI), PageRequest { after: None, limit: 10 })
+        .await
+        .unwrap();
+    assert_eq!(empty, FamilyPage { items: vec![], next: None });
+    // A cursor past the end of the subtree gives an empty last page.
+    let past = FamilyCursor { territory: kato(AKMOLA + 9_999_999), id: FamilyId(i64::MAX) };
+    let page = store
+        .families_in_territory(kato(AKMOLA), PageRequest { after: Some(past), limit: 10 })
+        .await
+        .unwrap();
+    assert_eq!(page, FamilyPage { items: vec![], next: None });
+}
+
+/// Listing lines carry the current head and the number of current members.
+pub async fn family_summaries_count_current_members(store: &dyn Store) {
+    let sample = loaded(store).await;
+    let listed = walk(store, kato(AKMOLA), 100).await;
+    for s in &listed {
+        assert_eq!(s, &expected_summary(&sample, s.id), "summary of family {}", s.id);
+    }
+    let by_id = |id: FamilyId| listed.iter().find(|s| s.id == id).unwrap();
+    let f1 = by_id(F_SERIKBAYEV);
+    assert_eq!((f1.member_count, f1.head.as_ref().map(|n| n.first.as_str())), (4, Some("Арман")));
+    let f2 = by_id(F_ERLAN);
+    assert_eq!((f2.member_count, f2.head.as_ref().map(|n| n.first.as_str())), (2, Some("Ерлан")));
+    let f3 = by_id(F_PETROV);
+    assert_eq!((f3.member_count, f3.head.clone()), (0, None), "a family whose only member died");
+}
+
+/// Counting agrees with the fixture at every level.
+pub async fn count_families_in_territory(store: &dyn Store) {
+    let _ = loaded(store).await;
+    let cases = [
+        (AKMOLA, 5),
+        (AKKOL_DISTRICT, 4),
+        (AKKOL_OKRUG, 2),
+        (AKKOL_TOWN, 1),
+        (KOKSHETAU_GA, 1),
+        (ASTANA, 1),
+        (ASTANA_ESIL_DISTRICT, 0),
+        (ABAI, 0),
+    ];
+    for (root, n) in cases {
+        assert_eq!(store.count_families_in_territory(kato(root)).await.unwrap(), n, "under {root}");
+    }
+}
+
+/// The next free keys are one past the greatest stored ones.
+pub async fn next_ids_follow_inserts(store: &dyn Store) {
+    migrated(store).await;
+    assert_eq!(store.next_ids().await.unwrap(), NextIds::FIRST);
+    let _ = loaded(store).await;
+    let next = store.next_ids().await.unwrap();
+    assert_eq!(next, NextIds { person: PersonId(12), family: FamilyId(7), batch: BatchId(3) });
+    let extra = generated(next, 10, BATCH_MAIN, &places());
+    store.insert_population(&extra).await.unwrap();
+    let last_person = extra.persons.iter().map(|p| p.id.0).max().unwrap();
+    assert_eq!(
+        store.next_ids().await.unwrap(),
+        NextIds { person: PersonId(last_person + 1), family: FamilyId(17), batch: BatchId(3) }
+    );
+}
+
+/// A chunk that repeats a stored IIN, person or family fails with `Conflict` and writes
+/// nothing; the store stays usable.
+pub async fn conflicting_chunk_changes_nothing(store: &dyn Store) {
+    let sample = loaded(store).await;
+    let before = store.stats().await.unwrap();
+    let next = store.next_ids().await.unwrap();
+    let fresh = || generated(next, 3, BATCH_MAIN, &places());
+    let arman = sample.persons.iter().find(|p| p.id == P_ARMAN).unwrap().clone();
+
+    let mut same_iin = fresh();
+    same_iin.persons.last_mut().unwrap().iin = arman.iin;
+    let mut same_person = fresh();
+    same_person.persons.push(shanyraq_domain::Person { iin: None, ..arman });
+    let mut same_family = fresh();
+    same_family.families.push(sample.families[0].clone());
+
+    for (what, chunk) in [("IIN", same_iin), ("person id", same_person), ("family id", same_family)]
+    {
+        let err = store.insert_population(&chunk).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "a duplicate {what}: {err:?}");
+        assert_eq!(store.stats().await.unwrap(), before, "a failed chunk ({what}) left rows");
+        assert_eq!(store.family(next.family).await.unwrap(), None);
+        assert_eq!(store.next_ids().await.unwrap(), next);
+    }
+    let ok = fresh();
+    store.insert_population(&ok).await.unwrap();
+    assert_eq!(store.stats().await.unwrap().families, before.families + 3);
+    assert_eq!(
+        store.family(next.family).await.unwrap().unwrap().members,
+        expected_members(&ok, next.family)
+    );
+}
+
+/// Counts of every kind of row.
+pub async fn stats_count_rows(store: &dyn Store) {
+    let sample = loaded(store).await;
+    let stats = store.stats().await.unwrap();
+    assert_eq!(
+        stats,
+        StoreStats {
+            families: 6,
+            persons: 11,
+            memberships: 12,
+            observations: sample.observations.len() as u64,
+            batches: 2,
+            territories: tree().len() as u64,
+        }
+    );
+}
+
+/// A large chunk (5,000 families) goes in whole and reads back.
+pub async fn bulk_chunk_round_trips(store: &dyn Store) {
+    migrated(store).await;
+    store.replace_territories(&tree()).await.unwrap();
+    store.create_batch(&batches()[0]).await.unwrap();
+    let chunk = generated(NextIds::FIRST, 5_000, BATCH_MAIN, &places());
+    store.insert_population(&chunk).await.unwrap();
+    let stats = store.stats().await.unwrap();
+    assert_eq!(
+        (stats.families, stats.persons, stats.memberships, stats.observations),
+        (
+            chunk.families.len() as u64,
+            chunk.persons.len() as u64,
+            chunk.memberships.len() as u64,
+            chunk.observations.len() as u64
+        )
+    );
+    let akmola = store.count_families_in_territory(kato(AKMOLA)).await.unwrap();
+    let astana = store.count_families_in_territory(kato(ASTANA)).await.unwrap();
+    assert_eq!(akmola + astana, 5_000);
+    assert_eq!(akmola as usize, expected_ids_in(&[&chunk], kato(AKMOLA)).len());
+    for id in [1, 2, 2_500, 4_999, 5_000].map(FamilyId) {
+        let record = store.family(id).await.unwrap().unwrap();
+        assert_eq!(record.members, expected_members(&chunk, id));
+        let got: Vec<Observation> =
+            record.latest_observations.into_iter().map(|s| s.observation).collect();
+        assert_eq!(got, expected_latest(&chunk, id));
+    }
+    let last_person = chunk.persons.last().unwrap();
+    if let Some(iin) = last_person.iin {
+        assert_eq!(store.person_by_iin(iin).await.unwrap().unwrap().person, *last_person);
+    }
+    assert_eq!(
+        store.next_ids().await.unwrap(),
+        NextIds {
+            person: PersonId(last_person.id.0 + 1),
+            family: FamilyId(5_001),
+            batch: BatchId(2)
+        }
+    );
+}
+
+/// The classifier the project ships loads whole and reads back.
+pub async fn bundled_tree_loads_whole(store: &dyn Store) {
+    migrated(store).await;
+    let tree = shanyraq_domain::territory::bundled();
+    assert!(tree.len() > 15_000, "the bundled classifier is loaded");
+    store.replace_territories(tree).await.unwrap();
+    assert_eq!(store.stats().await.unwrap().territories, tree.len() as u64);
+    assert_eq!(store.territory_version().await.unwrap(), Some(tree.version.clone()));
+    for t in tree.iter().step_by(97).chain(tree.regions()) {
+        assert_eq!(store.territory(t.code).await.unwrap().as_ref(), Some(t), "{}", t.code);
+    }
+    for region in tree.regions() {
+        let expected: Vec<_> = tree.children(region.code).cloned().collect();
+        assert_eq!(store.territory_children(region.code).await.unwrap(), expected);
+    }
+}

@@ -1,0 +1,124 @@
+//! How domain values are written to and read from SQLite columns: dates as `YYYY-MM-DD` text,
+//! timestamps as RFC 3339 UTC text, IINs as twelve-digit text. The writers avoid allocating, as
+//! they run for every row of a bulk load.
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use shanyraq_domain::{Iin, dates};
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+/// A date as SQL text, formatted on the stack for years 0–9999 (every date the system meets).
+pub(crate) enum DateText {
+    Short([u8; 10]),
+    Long(String),
+}
+
+impl DateText {
+    pub(crate) fn new(d: Date) -> DateText {
+        let year = d.year();
+        if !(0..=9999).contains(&year) {
+            return DateText::Long(dates::iso(d));
+        }
+        let y = year as u32;
+        let m = u8::from(d.month()) as u32;
+        let day = d.day() as u32;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        DateText::Short([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ])
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            DateText::Short(b) => b,
+            DateText::Long(s) => s.as_bytes(),
+        }
+    }
+}
+
+impl rusqlite::ToSql for DateText {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.bytes())))
+    }
+}
+
+/// An optional date as SQL text or NULL.
+pub(crate) fn opt_date(d: Option<Date>) -> Option<DateText> {
+    d.map(DateText::new)
+}
+
+/// An IIN as its twelve digits.
+pub(crate) struct IinText([u8; 12]);
+
+impl IinText {
+    pub(crate) fn new(iin: &Iin) -> IinText {
+        let mut out = [b'0'; 12];
+        for (o, d) in out.iter_mut().zip(iin.digits()) {
+            *o = b'0' + d;
+        }
+        IinText(out)
+    }
+}
+
+impl rusqlite::ToSql for IinText {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Text(&self.0)))
+    }
+}
+
+/// A timestamp as RFC 3339 text in UTC.
+pub(crate) fn timestamp_text(t: OffsetDateTime) -> Result<String, time::error::Format> {
+    t.to_offset(UtcOffset::UTC).format(&Rfc3339)
+}
+
+pub(crate) fn parse_timestamp(text: &str) -> Result<OffsetDateTime, time::error::Parse> {
+    OffsetDateTime::parse(text, &Rfc3339).map(|t| t.to_offset(UtcOffset::UTC))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    fn text(d: Date) -> String {
+        String::from_utf8(DateText::new(d).bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn dates_match_the_domain_format() {
+        let mut d = date!(1899 - 12 - 25);
+        while d < date!(2101 - 01 - 10) {
+            assert_eq!(text(d), dates::iso(d));
+            d = d.next_day().unwrap();
+        }
+        for d in [date!(0000 - 01 - 01), date!(9999 - 12 - 31), date!(-0001 - 06 - 01)] {
+            assert_eq!(text(d), dates::iso(d));
+        }
+    }
+
+    #[test]
+    fn iin_text_keeps_leading_zeros() {
+        let iin: Iin = "000101500005".parse().unwrap_or_else(|_| {
+            Iin::from_structure(date!(2000 - 01 - 01), shanyraq_domain::Sex::Male, 0).unwrap()
+        });
+        assert_eq!(std::str::from_utf8(&IinText::new(&iin).0).unwrap(), iin.to_string());
+    }
+
+    #[test]
+    fn timestamps_round_trip_in_utc() {
+        let t = datetime!(2026-07-17 10:00:00.123456 +05:00);
+        let s = timestamp_text(t).unwrap();
+        assert_eq!(s, "2026-07-17T05:00:00.123456Z");
+        assert_eq!(parse_timestamp(&s).unwrap(), t);
+        assert_eq!(parse_timestamp(&s).unwrap().offset(), UtcOffset::UTC);
+    }
+}

@@ -1,0 +1,232 @@
+//! Reading rows back into domain values. A value that does not read back (a date that is not a
+//! date, an unknown code, a broken IIN) is `StoreError::Corrupt`, naming the table, row and
+//! column.
+
+use rusqlite::Row;
+use rusqlite::types::ValueRef;
+use shanyraq_domain::{
+    Address, BatchId, Disability, Family, FamilyId, Iin, IndicatorKey, Kato, KatoLevel, Language,
+    Membership, Observation, ObservationId, ObservationValue, Person, PersonId, PersonName, Role,
+    SettlementType, Sex, Source, Territory, dates,
+};
+use shanyraq_store::{StoreError, StoreResult, StoredObservation};
+use time::Date;
+
+use crate::error::{corrupt, store_error};
+
+/// The cells of one row, with what is needed to say which row a bad value is in.
+pub(crate) struct Cells<'r, 's> {
+    row: &'r Row<'s>,
+    table: &'static str,
+    key: i64,
+}
+
+impl<'r, 's> Cells<'r, 's> {
+    /// Cells of `row` from `table`, whose key is in column `key_column`.
+    pub(crate) fn new(row: &'r Row<'s>, table: &'static str, key_column: usize) -> Self {
+        let key = row.get_ref(key_column).ok().and_then(|v| v.as_i64().ok()).unwrap_or(0);
+        Cells { row, table, key }
+    }
+
+    fn bad(&self, column: &str, why: impl std::fmt::Display) -> StoreError {
+        corrupt(self.table, self.key, column, why)
+    }
+
+    fn value(&self, idx: usize) -> StoreResult<ValueRef<'r>> {
+        self.row.get_ref(idx).map_err(store_error)
+    }
+
+    pub(crate) fn i64(&self, idx: usize, column: &str) -> StoreResult<i64> {
+        self.value(idx)?.as_i64().map_err(|e| self.bad(column, e))
+    }
+
+    pub(crate) fn opt_i64(&self, idx: usize, column: &str) -> StoreResult<Option<i64>> {
+        self.value(idx)?.as_i64_or_null().map_err(|e| self.bad(column, e))
+    }
+
+    pub(crate) fn str(&self, idx: usize, column: &str) -> StoreResult<&'r str> {
+        self.value(idx)?.as_str().map_err(|e| self.bad(column, e))
+    }
+
+    pub(crate) fn opt_str(&self, idx: usize, column: &str) -> StoreResult<Option<&'r str>> {
+        self.value(idx)?.as_str_or_null().map_err(|e| self.bad(column, e))
+    }
+
+    pub(crate) fn string(&self, idx: usize, column: &str) -> StoreResult<String> {
+        self.str(idx, column).map(str::to_owned)
+    }
+
+    pub(crate) fn opt_string(&self, idx: usize, column: &str) -> StoreResult<Option<String>> {
+        self.opt_str(idx, column).map(|s| s.map(str::to_owned))
+    }
+
+    pub(crate) fn date(&self, idx: usize, column: &str) -> StoreResult<Date> {
+        let text = self.str(idx, column)?;
+        dates::parse_iso(text).map_err(|e| self.bad(column, e))
+    }
+
+    pub(crate) fn opt_date(&self, idx: usize, column: &str) -> StoreResult<Option<Date>> {
+        match self.opt_str(idx, column)? {
+            Some(text) => dates::parse_iso(text).map(Some).map_err(|e| self.bad(column, e)),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn code<T>(
+        &self,
+        idx: usize,
+        column: &str,
+        from_code: fn(&str) -> Option<T>,
+    ) -> StoreResult<T> {
+        let text = self.str(idx, column)?;
+        from_code(text).ok_or_else(|| self.bad(column, format_args!("unknown code {text:?}")))
+    }
+
+    pub(crate) fn opt_code<T>(
+        &self,
+        idx: usize,
+        column: &str,
+        from_code: fn(&str) -> Option<T>,
+    ) -> StoreResult<Option<T>> {
+        match self.opt_str(idx, column)? {
+            Some(text) => from_code(text)
+                .map(Some)
+                .ok_or_else(|| self.bad(column, format_args!("unknown code {text:?}"))),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn kato(&self, idx: usize, column: &str) -> StoreResult<Kato> {
+        let n = self.i64(idx, column)?;
+        u32::try_from(n)
+            .ok()
+            .and_then(|n| Kato::from_u32(n).ok())
+            .ok_or_else(|| self.bad(column, format_args!("{n} is not a KATO code")))
+    }
+
+    pub(crate) fn opt_kato(&self, idx: usize, column: &str) -> StoreResult<Option<Kato>> {
+        match self.opt_i64(idx, column)? {
+            Some(_) => self.kato(idx, column).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Columns of `persons` (alias `p`) in the order [`person`] reads them.
+pub(crate) const PERSON_COLUMNS: &str = "p.id, p.iin, p.iin_as_reported, p.last_name, \
+    p.first_name, p.patronymic, p.birth_date, p.sex, p.language, p.phone, p.disability, \
+    p.death_date";
+
+/// A person from the twelve [`PERSON_COLUMNS`] starting at column `at`.
+pub(crate) fn person(row: &Row<'_>, at: usize) -> StoreResult<Person> {
+    let c = Cells::new(row, "person", at);
+    let iin = match c.opt_str(at + 1, "iin")? {
+        Some(text) => Some(text.parse::<Iin>().map_err(|e| c.bad("iin", e))?),
+        None => None,
+    };
+    Ok(Person {
+        id: PersonId(c.i64(at, "id")?),
+        iin,
+        iin_as_reported: c.opt_string(at + 2, "iin_as_reported")?,
+        name: PersonName {
+            last: c.string(at + 3, "last_name")?,
+            first: c.string(at + 4, "first_name")?,
+            patronymic: c.opt_string(at + 5, "patronymic")?,
+        },
+        birth_date: c.date(at + 6, "birth_date")?,
+        sex: c.code(at + 7, "sex", Sex::from_code)?,
+        language: c.opt_code(at + 8, "language", Language::from_code)?,
+        phone: c.opt_string(at + 9, "phone")?,
+        disability: c.opt_code(at + 10, "disability", Disability::from_code)?,
+        death_date: c.opt_date(at + 11, "death_date")?,
+    })
+}
+
+/// Columns of `memberships` (alias `m`) in the order [`membership`] reads them.
+pub(crate) const MEMBERSHIP_COLUMNS: &str =
+    "m.family_id, m.person_id, m.role, m.valid_from, m.valid_until";
+
+/// A membership from the five [`MEMBERSHIP_COLUMNS`] starting at column `at`.
+pub(crate) fn membership(row: &Row<'_>, at: usize) -> StoreResult<Membership> {
+    let c = Cells::new(row, "membership of family", at);
+    Ok(Membership {
+        family: FamilyId(c.i64(at, "family_id")?),
+        person: PersonId(c.i64(at + 1, "person_id")?),
+        role: c.code(at + 2, "role", Role::from_code)?,
+        from: c.date(at + 3, "valid_from")?,
+        until: c.opt_date(at + 4, "valid_until")?,
+    })
+}
+
+/// Columns of `families` in the order [`family`] reads them.
+pub(crate) const FAMILY_COLUMNS: &str =
+    "id, territory_code, street, house, flat, settlement_type, registered_on";
+
+pub(crate) fn family(row: &Row<'_>) -> StoreResult<Family> {
+    let c = Cells::new(row, "family", 0);
+    Ok(Family {
+        id: FamilyId(c.i64(0, "id")?),
+        address: Address {
+            territory: c.kato(1, "territory_code")?,
+            street: c.opt_string(2, "street")?,
+            house: c.opt_string(3, "house")?,
+            flat: c.opt_string(4, "flat")?,
+        },
+        settlement_type: c.code(5, "settlement_type", SettlementType::from_code)?,
+        registered_on: c.date(6, "registered_on")?,
+    })
+}
+
+/// Columns of `observations` in the order [`observation`] reads them.
+pub(crate) const OBSERVATION_COLUMNS: &str = "id, family_id, person_id, indicator, value_num, \
+    value_text, source, observed_at, valid_from, valid_until, batch_id";
+
+pub(crate) fn observation(row: &Row<'_>) -> StoreResult<StoredObservation> {
+    let c = Cells::new(row, "observation", 0);
+    let indicator: IndicatorKey =
+        c.str(3, "indicator")?.parse().map_err(|e| c.bad("indicator", e))?;
+    let value = ObservationValue::from_columns(
+        indicator,
+        c.opt_i64(4, "value_num")?,
+        c.opt_str(5, "value_text")?,
+    )
+    .map_err(|e| c.bad("value_num/value_text", e))?;
+    Ok(StoredObservation {
+        id: ObservationId(c.i64(0, "id")?),
+        observation: Observation {
+            family: FamilyId(c.i64(1, "family_id")?),
+            person: c.opt_i64(2, "person_id")?.map(PersonId),
+            indicator,
+            value,
+            source: c.code(6, "source", Source::from_code)?,
+            observed_at: c.date(7, "observed_at")?,
+            valid_from: c.date(8, "valid_from")?,
+            valid_until: c.opt_date(9, "valid_until")?,
+            batch: BatchId(c.i64(10, "batch_id")?),
+        },
+    })
+}
+
+/// Columns of `territories` in the order [`territory`] reads them.
+pub(crate) const TERRITORY_COLUMNS: &str =
+    "code, parent_code, level, name_kk, name_ru, name_en, settlement_type";
+
+pub(crate) fn territory(row: &Row<'_>) -> StoreResult<Territory> {
+    let c = Cells::new(row, "territory", 0);
+    let level = match c.i64(2, "level")? {
+        1 => KatoLevel::Region,
+        2 => KatoLevel::District,
+        3 => KatoLevel::Okrug,
+        4 => KatoLevel::Settlement,
+        n => return Err(c.bad("level", format_args!("{n} is not a level 1–4"))),
+    };
+    Ok(Territory {
+        code: c.kato(0, "code")?,
+        parent: c.opt_kato(1, "parent_code")?,
+        level,
+        name_kk: c.string(3, "name_kk")?,
+        name_ru: c.string(4, "name_ru")?,
+        name_en: c.opt_string(5, "name_en")?,
+        settlement_type: c.code(6, "settlement_type", SettlementType::from_code)?,
+    })
+}

@@ -1,0 +1,222 @@
+//! [`SqliteStore`]: one writer connection behind a mutex and a few reader connections, all
+//! used from blocking tasks. WAL lets readers work while the writer commits.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::Connection;
+use shanyraq_domain::{
+    BatchId, FamilyId, Iin, ImportBatch, Kato, Territory, TerritoryTree, TreeVersion,
+};
+use shanyraq_store::{
+    Backend, BatchStore, FamilyPage, FamilyRecord, MigrationOutcome, NextIds, PageRequest,
+    PersonRecord, PopulationChunk, PopulationStore, SchemaShape, SchemaStore, StoreError,
+    StoreResult, StoreStats, TerritoryStore,
+};
+use time::OffsetDateTime;
+use tokio::sync::Semaphore;
+
+use crate::conn::{Role, ensure_file, open_connection};
+use crate::error::join_error;
+use crate::pool::ReaderPool;
+use crate::{migrate, read, schema, write};
+
+/// Reader connections per store: enough for concurrent requests on two to eight cores without
+/// holding many page caches.
+const READERS: usize = 4;
+
+/// The embedded store: one SQLite file in WAL mode.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: ReaderPool,
+    /// One permit per reader connection: callers queue here, on the async side, rather than as
+    /// blocked threads waiting for a connection.
+    read_permits: Arc<Semaphore>,
+    /// The same for the one writer.
+    write_permit: Arc<Semaphore>,
+}
+
+impl SqliteStore {
+    /// Opens the database file at `path`, creating an empty one if missing (but not a missing
+    /// directory). Never migrates. Blocking: call it before serving or from a blocking task.
+    pub fn open(path: &Path) -> StoreResult<SqliteStore> {
+        ensure_file(path)?;
+        let writer = open_connection(path, Role::Writer)?;
+        let readers = (0..READERS)
+            .map(|_| open_connection(path, Role::Reader))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                writer: Mutex::new(writer),
+                readers: ReaderPool::new(readers),
+                read_permits: Arc::new(Semaphore::new(READERS)),
+                write_permit: Arc::new(Semaphore::new(1)),
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on a reader connection in a blocking task.
+    async fn read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let permit = Arc::clone(&self.inner.read_permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Backend("the store is closing".into()))?;
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let out = inner.readers.with(f);
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(join_error)?
+    }
+
+    /// Runs `f` on the writer connection in a blocking task; writes are serialised here.
+    async fn write<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let permit = Arc::clone(&self.inner.write_permit)
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Backend("the store is closing".into()))?;
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = inner.writer.lock().map_err(|_| {
+                StoreError::Backend("the writer connection was lost to a panic".into())
+            })?;
+            let out = f(&mut conn);
+            drop(conn);
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(join_error)?
+    }
+}
+
+#[async_trait]
+impl SchemaStore for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn supported_schema_version(&self) -> u32 {
+        migrate::supported_version()
+    }
+
+    async fn schema_version(&self) -> StoreResult<u32> {
+        self.read(migrate::current_version).await
+    }
+
+    async fn migrate(&self) -> StoreResult<MigrationOutcome> {
+        self.write(|conn| migrate::run(conn, migrate::MIGRATIONS)).await
+    }
+
+    async fn describe_schema(&self) -> StoreResult<SchemaShape> {
+        self.read(schema::describe).await
+    }
+}
+
+#[async_trait]
+impl TerritoryStore for SqliteStore {
+    async fn replace_territories(&self, tree: &TerritoryTree) -> StoreResult<()> {
+        let tree = tree.clone();
+        self.write(move |conn| write::replace_territories(conn, &tree)).await
+    }
+
+    async fn territory_version(&self) -> StoreResult<Option<TreeVersion>> {
+        self.read(read::territory_version).await
+    }
+
+    async fn territory(&self, code: Kato) -> StoreResult<Option<Territory>> {
+        self.read(move |conn| read::territory(conn, code)).await
+    }
+
+    async fn territory_children(&self, code: Kato) -> StoreResult<Vec<Territory>> {
+        self.read(move |conn| read::territory_children(conn, code)).await
+    }
+}
+
+#[async_trait]
+impl BatchStore for SqliteStore {
+    async fn create_batch(&self, batch: &ImportBatch) -> StoreResult<()> {
+        let batch = batch.clone();
+        self.write(move |conn| write::create_batch(conn, &batch)).await
+    }
+
+    async fn finish_batch(
+        &self,
+        id: BatchId,
+        finished_at: OffsetDateTime,
+        rows_accepted: i64,
+        rows_rejected: i64,
+    ) -> StoreResult<()> {
+        self.write(move |conn| {
+            write::finish_batch(conn, id, finished_at, rows_accepted, rows_rejected)
+        })
+        .await
+    }
+
+    async fn batch(&self, id: BatchId) -> StoreResult<Option<ImportBatch>> {
+        self.read(move |conn| read::batch(conn, id)).await
+    }
+}
+
+#[async_trait]
+impl PopulationStore for SqliteStore {
+    async fn next_ids(&self) -> StoreResult<NextIds> {
+        self.read(read::next_ids).await
+    }
+
+    async fn insert_population(&self, chunk: &PopulationChunk) -> StoreResult<()> {
+        // The blocking task needs the data for its whole life; a copy costs little next to
+        // the writes.
+        let chunk = chunk.clone();
+        self.write(move |conn| write::insert_population(conn, &chunk)).await
+    }
+
+    async fn family(&self, id: FamilyId) -> StoreResult<Option<FamilyRecord>> {
+        self.read(move |conn| read::family(conn, id)).await
+    }
+
+    async fn person_by_iin(&self, iin: Iin) -> StoreResult<Option<PersonRecord>> {
+        self.read(move |conn| read::person_by_iin(conn, iin)).await
+    }
+
+    async fn families_in_territory(
+        &self,
+        root: Kato,
+        page: PageRequest,
+    ) -> StoreResult<FamilyPage> {
+        let today = OffsetDateTime::now_utc().date();
+        self.read(move |conn| read::families_in_territory(conn, root, page, today)).await
+    }
+
+    async fn count_families_in_territory(&self, root: Kato) -> StoreResult<u64> {
+        self.read(move |conn| read::count_families_in_territory(conn, root)).await
+    }
+
+    async fn stats(&self) -> StoreResult<StoreStats> {
+        self.read(read::stats).await
+    }
+}
