@@ -21,8 +21,14 @@ pub async fn generate(db: &DbUrl, args: GenerateArgs) -> anyhow::Result<()> {
     println!("families/s:      {:.0}", rate(w.families));
     println!("persons/s:       {:.0}", rate(w.persons));
     println!("observations/s:  {:.0}", rate(w.observations));
-    println!("rows/s (all):    {:.0}", rate(w.families + w.persons + w.memberships + w.observations));
-    println!("writer idle:     {:.2} s (waiting for the generator)", report.writer_waited.as_secs_f64());
+    println!(
+        "rows/s (all):    {:.0}",
+        rate(w.families + w.persons + w.memberships + w.observations)
+    );
+    println!(
+        "writer idle:     {:.2} s (waiting for the generator)",
+        report.writer_waited.as_secs_f64()
+    );
     match peak_rss_bytes() {
         Some(b) => println!("peak RSS:        {:.1} MiB", b as f64 / 1_048_576.0),
         None => println!("peak RSS:        not reported by this system"),

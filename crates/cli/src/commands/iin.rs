@@ -39,7 +39,10 @@ mod tests {
 
     #[test]
     fn lines_say_what_and_why() {
-        assert_eq!(describe("791028302728"), ("791028302728 valid: born 28.10.1979, male".into(), true));
+        assert_eq!(
+            describe("791028302728"),
+            ("791028302728 valid: born 28.10.1979, male".into(), true)
+        );
         assert_eq!(
             describe("061211600012"),
             ("061211600012 valid: born 11.12.2006, female".into(), true)
@@ -61,7 +64,8 @@ mod tests {
     #[test]
     fn structure_warning_is_still_valid() {
         // Digit 7 is 0: no century; the check digit is right.
-        let iin = shanyraq_domain::Iin::from_first_eleven([9, 9, 1, 3, 4, 0, 0, 0, 0, 0, 1]).unwrap();
+        let iin =
+            shanyraq_domain::Iin::from_first_eleven([9, 9, 1, 3, 4, 0, 0, 0, 0, 0, 1]).unwrap();
         let (line, valid) = describe(&iin.to_string());
         assert!(valid);
         assert!(line.contains("structure warning"), "{line}");

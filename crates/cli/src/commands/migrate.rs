@@ -6,11 +6,15 @@ use shanyraq_store::DbUrl;
 
 pub async fn run(db: &DbUrl) -> anyhow::Result<()> {
     let store = database::connect(db).await?;
-    let report = database::migrate(store.as_ref()).await.with_context(|| format!("migrating {db}"))?;
+    let report =
+        database::migrate(store.as_ref()).await.with_context(|| format!("migrating {db}"))?;
     if report.schema.from == report.schema.to {
         println!("{db}: schema already at version {}", report.schema.to);
     } else {
-        println!("{db}: schema migrated from version {} to {}", report.schema.from, report.schema.to);
+        println!(
+            "{db}: schema migrated from version {} to {}",
+            report.schema.from, report.schema.to
+        );
     }
     if let Some(version) = report.territories_loaded {
         println!("{db}: territory classifier {version} loaded");

@@ -1,0 +1,206 @@
+//! The `shanyraq` binary as a data steward or operator uses it: exit codes, messages, and the
+//! schema rule (migrate only on request, never a newer schema).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn shanyraq(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shanyraq"))
+        .args(args)
+        .env_remove("SHANYRAQ_DB")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run shanyraq")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh directory that is removed when the test ends.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("shanyraq-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    fn db(&self, file: &str) -> String {
+        format!("sqlite:{}", self.0.join(file).display())
+    }
+    fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn iin_lines_and_exit_status() {
+    let ok = shanyraq(&["iin", "791028302728", "061211600012"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert_eq!(
+        stdout(&ok),
+        "791028302728 valid: born 28.10.1979, male\n061211600012 valid: born 11.12.2006, female\n"
+    );
+    let bad = shanyraq(&["iin", "791028302728", "791028302729", "12345"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let out = stdout(&bad);
+    assert!(out.contains("791028302729 invalid: check digit expected 8, found 9"), "{out}");
+    assert!(out.contains("12345 invalid: an IIN has 12 digits, this has 5"), "{out}");
+}
+
+#[test]
+fn unusable_database_urls_say_why() {
+    let scheme = shanyraq(&["--db", "mysql://localhost/x", "migrate"]);
+    assert_ne!(scheme.status.code(), Some(0));
+    assert!(
+        stderr(&scheme).contains("unknown database URL scheme \"mysql\""),
+        "{}",
+        stderr(&scheme)
+    );
+
+    let missing_dir = shanyraq(&["--db", "sqlite:/nonexistent-dir/x/shanyraq.db", "migrate"]);
+    assert_eq!(missing_dir.status.code(), Some(2));
+    assert!(stderr(&missing_dir).contains("no such file or directory"), "{}", stderr(&missing_dir));
+
+    let refused = shanyraq(&["--db", "postgres://postgres@127.0.0.1:1/x", "migrate"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("connection refused"), "{}", stderr(&refused));
+    assert!(!stderr(&refused).contains("secret"));
+
+    let dir = TempDir::new("notdb");
+    std::fs::write(dir.path("junk.db"), b"this is not a database file, just text, long enough")
+        .unwrap();
+    let junk = shanyraq(&["--db", &dir.db("junk.db"), "migrate"]);
+    assert_eq!(junk.status.code(), Some(2));
+    assert!(stderr(&junk).contains("not a database"), "{}", stderr(&junk));
+}
+
+#[test]
+fn schema_moves_only_on_migrate_and_newer_is_refused() {
+    let dir = TempDir::new("schema");
+    let db = dir.db("s.db");
+
+    // Nothing to serve or generate into before `migrate`.
+    let early = shanyraq(&["--db", &db, "generate", "--families", "5"]);
+    assert_eq!(early.status.code(), Some(2));
+    assert!(stderr(&early).contains("run `shanyraq migrate` first"), "{}", stderr(&early));
+
+    let first = shanyraq(&["--db", &db, "migrate"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(stdout(&first).contains("schema migrated from version 0 to"), "{}", stdout(&first));
+    assert!(stdout(&first).contains("KATO-11-2025@2026-07-17 loaded"), "{}", stdout(&first));
+    let again = shanyraq(&["--db", &db, "migrate"]);
+    assert!(stdout(&again).contains("schema already at version"), "{}", stdout(&again));
+    assert!(!stdout(&again).contains("loaded"));
+
+    // A schema from the future: serve and migrate both refuse and change nothing.
+    bump_schema(&dir.path("s.db"));
+    for args in [vec!["migrate"], vec!["serve", "--addr", "127.0.0.1:0"]] {
+        let mut full = vec!["--db", db.as_str()];
+        full.extend(args);
+        let o = shanyraq(&full);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("newer than this program knows"), "{}", stderr(&o));
+    }
+}
+
+fn bump_schema(path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) \
+         SELECT max(version) + 1, 'from the future', '2030-01-01T00:00:00Z' FROM schema_migrations",
+        [],
+    )
+    .unwrap();
+}
+
+/// Every row of the population tables, in key order, as text.
+fn dump(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut rows = Vec::new();
+    for table in ["persons", "families", "memberships", "observations"] {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2, 3")).unwrap();
+        let n = stmt.column_count();
+        let mut q = stmt.query([]).unwrap();
+        while let Some(r) = q.next().unwrap() {
+            let cells: Vec<String> =
+                (0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect();
+            rows.push(format!("{table}|{}", cells.join("|")));
+        }
+    }
+    rows
+}
+
+#[test]
+fn same_seed_same_database_content() {
+    let dir = TempDir::new("determinism");
+    let mut dumps = Vec::new();
+    for (file, chunk) in [("a.db", "2000"), ("b.db", "7")] {
+        let db = dir.db(file);
+        assert_eq!(shanyraq(&["--db", &db, "migrate"]).status.code(), Some(0));
+        let o = shanyraq(&[
+            "--db",
+            &db,
+            "generate",
+            "--families",
+            "120",
+            "--seed",
+            "42",
+            "--as-of",
+            "2026-11-30",
+            "--region",
+            "113800000",
+            "--chunk",
+            chunk,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).contains("generated 120 families"), "{}", stdout(&o));
+        dumps.push(dump(&dir.path(file)));
+    }
+    assert!(dumps[0].len() > 120 * 20, "expected a population, got {} rows", dumps[0].len());
+    assert!(dumps[0] == dumps[1], "same seed and as-of date must give identical rows");
+
+    // Another seed gives another population.
+    let db = dir.db("c.db");
+    shanyraq(&["--db", &db, "migrate"]);
+    shanyraq(&[
+        "--db",
+        &db,
+        "generate",
+        "--families",
+        "120",
+        "--seed",
+        "43",
+        "--as-of",
+        "2026-11-30",
+        "--region",
+        "113800000",
+    ]);
+    assert!(dump(&dir.path("c.db")) != dumps[0]);
+}
+
+#[test]
+fn generate_rejects_unknown_territory() {
+    let dir = TempDir::new("region");
+    let db = dir.db("r.db");
+    shanyraq(&["--db", &db, "migrate"]);
+    let o = shanyraq(&["--db", &db, "generate", "--families", "5", "--region", "999999999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("999999999"), "{}", stderr(&o));
+    let bad = shanyraq(&["--db", &db, "generate", "--families", "5", "--region", "12345"]);
+    assert_ne!(bad.status.code(), Some(0));
+    assert!(stderr(&bad).contains("a KATO code has 9 digits, this has 5"), "{}", stderr(&bad));
+}
