@@ -204,3 +204,33 @@ fn generate_rejects_unknown_territory() {
     assert_ne!(bad.status.code(), Some(0));
     assert!(stderr(&bad).contains("a KATO code has 9 digits, this has 5"), "{}", stderr(&bad));
 }
+
+#[test]
+fn a_second_generate_into_the_same_database_adds_to_it() {
+    let dir = TempDir::new("twice");
+    let db = dir.db("t.db");
+    assert_eq!(shanyraq(&["--db", &db, "migrate"]).status.code(), Some(0));
+    // The same seed twice: the same people, who must still get IINs of their own.
+    for batch in ["1", "2"] {
+        let o = shanyraq(&[
+            "--db",
+            &db,
+            "generate",
+            "--families",
+            "200",
+            "--seed",
+            "42",
+            "--region",
+            "113800000",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "run {batch}: {}", stderr(&o));
+        assert!(stdout(&o).contains(&format!("(batch {batch})")), "{}", stdout(&o));
+    }
+    let conn = rusqlite::Connection::open(dir.path("t.db")).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(count("SELECT count(*) FROM families"), 400);
+    assert_eq!(count("SELECT count(DISTINCT batch_id) FROM observations"), 2);
+    // Both runs' people have IINs (the unique index holds them apart).
+    let iins = count("SELECT count(iin) FROM persons");
+    assert!(iins > 1_000, "{iins} IINs");
+}

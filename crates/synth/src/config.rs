@@ -54,7 +54,7 @@ impl DataErrorRates {
 /// Families per chunk unless told otherwise: one write transaction's worth.
 pub const DEFAULT_CHUNK_FAMILIES: usize = 2_000;
 
-/// A generator run. With the same configuration and start ids, the output is identical.
+/// A generator run. With the same configuration, start ids and batch, the output is identical.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratorConfig {
     /// How many families to generate; 0 generates nothing.

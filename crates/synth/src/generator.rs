@@ -48,7 +48,8 @@ pub struct Generator<'a> {
 impl<'a> Generator<'a> {
     /// Checks the configuration against the tree, the regions and the dated constants, and
     /// prepares the places. Keys are assigned from `start` (persons and families in order);
-    /// every observation carries `batch`.
+    /// every observation carries `batch`, which also picks the run's block of IIN serials so that
+    /// runs into one database do not repeat each other's IINs (see [`crate::iin_alloc`]).
     pub fn new(
         config: GeneratorConfig,
         tree: &'a TerritoryTree,
@@ -86,7 +87,7 @@ impl<'a> Generator<'a> {
             })
             .collect::<Result<Vec<i64>, SynthError>>()?;
         Ok(Generator {
-            iins: IinAllocator::new(config.seed),
+            iins: IinAllocator::new(config.seed, batch),
             config,
             geography,
             pm,

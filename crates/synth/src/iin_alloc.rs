@@ -1,24 +1,38 @@
-//! IINs that never repeat within a run, and the data errors the configuration asks for.
+//! IINs that never repeat within a run nor between the runs into one database, and the data
+//! errors the configuration asks for.
 //!
 //! An IIN under the older structure is `YYMMDD` + century/sex digit + four-digit serial + check
 //! digit. Two people with different birth dates or sexes differ in the first seven digits, so
 //! uniqueness only has to hold among people sharing a birth date and sex — a *bucket*. Each
-//! bucket hands out serials in the order `s_k = (offset + 7919 · k) mod 10000` for
-//! `k = 0, 1, 2, …`: 7919 is prime and shares no factor with 10,000, so the first 10,000 values
-//! of `k` visit every serial exactly once. A serial whose eleven digits have no check digit
-//! (both passes give 10) is skipped, as the state would. The offset is a hash of the seed and the
-//! bucket, so serials look scattered rather than counting from 0000.
+//! bucket orders its serials as `s_k = (offset + 7919 · k) mod 10000` for `k = 0 … 9999`: 7919
+//! is prime and shares no factor with 10,000, so distinct `k` give distinct serials. The offset
+//! is a hash of the bucket alone, so serials look scattered rather than counting from 0000.
 //!
-//! So every IIN of a run is distinct as long as no bucket needs more than its ~9,900 issuable
-//! serials. Nationally there are about 550 births per sex per day; even 20 M people over 80 years
-//! put about 350 in an average bucket. A bucket that ran out would leave further people of
-//! that birth date and sex without an IIN (a missing-IIN record) rather than repeat one.
+//! **Runs.** The generator reads no database, yet a second run into the same one must not repeat
+//! the first run's IINs. So the counters are split between runs by the run's import batch: run
+//! `r = (batch − 1) mod 10` draws only `k ∈ [1000·r, 1000·r + 999]`. The blocks are disjoint,
+//! so runs with batches 1 to 10 — whatever their seeds — never share a serial. Within its block a
+//! run takes the counters in a seeded order `k = 1000·r + (a + b·j) mod 1000` for `j = 0, 1, 2,
+//! …`, with `a` and `b` (`b` coprime to 1000) hashed from the seed and the bucket; so the seed
+//! still decides which IINs a run hands out, but never outside its block. A serial whose eleven
+//! digits have no check digit (both passes give 10) is skipped, as the state would.
 //!
-//! A structure-mismatch IIN is drawn from the bucket of the wrong date or sex, and a
-//! wrong-check-digit text from a serial drawn from the person's own bucket (which is then never
-//! issued), so neither can collide with anybody's IIN either.
+//! **Limits.** A run can issue about 990 IINs per bucket (its 1,000 counters less about one serial
+//! in 121, which has no check digit). Nationally there are about 550 births per sex per day; the busiest
+//! bucket of a 6.2 M-family run held 885 people. A bucket that ran out would leave further people
+//! of that birth date and sex without an IIN (a missing-IIN record) rather than repeat one. The
+//! eleventh run (batch 11) reuses the first run's block: its IINs would collide with batch 1's,
+//! and the store's unique index would refuse the chunk rather than store a duplicate. Batch ids
+//! also advance for imports other than synthetic runs, so it is the batch ids, not the number of
+//! runs, that decide: synthetic runs whose batches differ modulo 10 never collide.
+//!
+//! A structure-mismatch IIN is drawn from the run's block of the wrong date's or sex's bucket,
+//! and a wrong-check-digit text from a serial drawn from the person's own (which is then never
+//! issued). So neither can collide with anybody's IIN in any of the ten runs: a wrong text's
+//! first eleven digits belong to a serial nobody is issued, and with its check digit wrong it
+//! cannot equal a valid IIN anyway.
 
-use shanyraq_domain::{Iin, Sex};
+use shanyraq_domain::{BatchId, Iin, Sex};
 use time::{Date, Month};
 
 use crate::config::DataErrorRates;
@@ -29,13 +43,23 @@ const FIRST_YEAR: i32 = 1900;
 const LAST_YEAR: i32 = 2099;
 const SERIALS: u32 = 10_000;
 const STRIDE: u32 = 7_919;
+/// Runs into one database that get serials of their own.
+pub const RUNS: u32 = 10;
+/// Counters per run and bucket.
+const BLOCK: u32 = SERIALS / RUNS;
+/// Key of the bucket offsets; fixed, so that every run orders a bucket's serials the same way.
+const OFFSET_KEY: u64 = 0x4949_4E4F_4646_5345;
+/// Last digits of the numbers coprime to 1000.
+const UNIT_ENDINGS: [u32; 4] = [1, 3, 7, 9];
 
 /// Per-bucket counters of serials handed out.
 #[derive(Debug, Clone)]
 pub struct IinAllocator {
     seed: u64,
+    /// Which block of counters this run draws from, `0 … RUNS − 1`.
+    run: u32,
     first_day: i32,
-    /// Indexed by `(day − first_day) · 2 + sex`.
+    /// Counters used in the run's block, indexed by `(day − first_day) · 2 + sex`.
     used: Vec<u16>,
 }
 
@@ -47,8 +71,16 @@ pub struct IssuedIin {
     pub as_reported: Option<String>,
 }
 
+/// The run index of import batch `batch`: `(batch − 1) mod RUNS`, so batch 1 is run 0.
+pub fn run_of(batch: BatchId) -> u32 {
+    // rem_euclid first, so that no batch id can overflow the subtraction.
+    let r = (batch.0.rem_euclid(i64::from(RUNS)) + i64::from(RUNS) - 1) % i64::from(RUNS);
+    u32::try_from(r).unwrap_or(0)
+}
+
 impl IinAllocator {
-    pub fn new(seed: u64) -> IinAllocator {
+    /// An allocator for the run writing import batch `batch` with `seed`.
+    pub fn new(seed: u64, batch: BatchId) -> IinAllocator {
         let first =
             Date::from_calendar_date(FIRST_YEAR, Month::January, 1).map(Date::to_julian_day);
         let last =
@@ -58,7 +90,12 @@ impl IinAllocator {
             _ => (0, -1),
         };
         let days = usize::try_from(last - first + 1).unwrap_or(0);
-        IinAllocator { seed: mix64(seed ^ 0x4949_4E00), first_day: first, used: vec![0; days * 2] }
+        IinAllocator {
+            seed: mix64(seed ^ 0x4949_4E00),
+            run: run_of(batch),
+            first_day: first,
+            used: vec![0; days * 2],
+        }
     }
 
     fn bucket(&self, birth: Date, sex: Sex) -> Option<usize> {
@@ -67,21 +104,26 @@ impl IinAllocator {
         (index < self.used.len()).then_some(index)
     }
 
-    /// The next unused valid IIN for `birth` and `sex`, or `None` when the bucket is exhausted
-    /// or the date has no century digit.
+    /// The next unused valid IIN for `birth` and `sex`, or `None` when the run's block of the
+    /// bucket is exhausted or the date has no century digit.
     pub fn next(&mut self, birth: Date, sex: Sex) -> Option<Iin> {
         let bucket = self.bucket(birth, sex)?;
-        let offset = (mix64(self.seed ^ bucket as u64) % u64::from(SERIALS)) as u32;
-        let mut k = u32::from(self.used[bucket]);
-        while k < SERIALS {
+        let offset = (mix64(OFFSET_KEY ^ bucket as u64) % u64::from(SERIALS)) as u32;
+        let order = mix64(self.seed ^ bucket as u64);
+        let a = (order % u64::from(BLOCK)) as u32;
+        let b = UNIT_ENDINGS[((order >> 32) % 4) as usize] + 10 * ((order >> 40) % 100) as u32;
+        let base = self.run * BLOCK;
+        let mut j = u32::from(self.used[bucket]);
+        while j < BLOCK {
+            let k = base + (a + b * j) % BLOCK;
+            j += 1;
             let serial = (offset + STRIDE * k) % SERIALS;
-            k += 1;
             if let Some(iin) = Iin::from_structure(birth, sex, serial as u16) {
-                self.used[bucket] = k as u16;
+                self.used[bucket] = j as u16;
                 return Some(iin);
             }
         }
-        self.used[bucket] = SERIALS as u16;
+        self.used[bucket] = BLOCK as u16;
         None
     }
 
@@ -151,21 +193,60 @@ mod tests {
     use std::collections::HashSet;
     use time::macros::date;
 
-    #[test]
-    fn one_bucket_never_repeats_until_exhausted() {
-        let mut alloc = IinAllocator::new(1);
-        let mut seen = HashSet::new();
-        let birth = date!(1985 - 03 - 08);
-        while let Some(iin) = alloc.next(birth, Sex::Female) {
-            assert!(seen.insert(iin), "repeated {iin}");
+    /// Every IIN `alloc` hands out for one bucket until it runs out, checking each one's
+    /// structure.
+    fn drain(alloc: &mut IinAllocator, birth: Date, sex: Sex) -> Vec<Iin> {
+        let mut out = Vec::new();
+        while let Some(iin) = alloc.next(birth, sex) {
             let s = iin.structure().unwrap();
-            assert_eq!((s.birth_date, s.sex), (birth, Sex::Female));
+            assert_eq!((s.birth_date, s.sex), (birth, sex));
+            out.push(iin);
         }
-        // About one serial in 121 is unissuable.
+        out
+    }
+
+    #[test]
+    fn run_index_follows_the_batch() {
+        let runs: Vec<u32> = [1, 2, 10, 11, 12, 20, 21, 0, -1].map(|b| run_of(BatchId(b))).into();
+        assert_eq!(runs, [0, 1, 9, 0, 1, 9, 0, 9, 8]);
+        assert!(run_of(BatchId(i64::MIN)) < RUNS && run_of(BatchId(i64::MAX)) < RUNS);
+    }
+
+    #[test]
+    fn ten_runs_share_no_iin_of_a_bucket_whatever_their_seeds() {
+        let birth = date!(1985 - 03 - 08);
+        let mut seen = HashSet::new();
+        for batch in 1..=i64::from(RUNS) {
+            let mut alloc = IinAllocator::new(batch as u64 * 7_777, BatchId(batch));
+            let run = drain(&mut alloc, birth, Sex::Female);
+            // A block of 1,000 counters, about one serial in 121 unissuable.
+            assert!((980..=1_000).contains(&run.len()), "batch {batch}: {}", run.len());
+            for iin in run {
+                assert!(seen.insert(iin), "batch {batch} repeats {iin}");
+            }
+            assert_eq!(alloc.next(birth, Sex::Female), None);
+            // Other buckets are unaffected.
+            assert!(alloc.next(birth, Sex::Male).is_some());
+        }
+        // Together the ten runs use up the whole serial space.
         assert!((9_800..10_000).contains(&seen.len()), "{}", seen.len());
-        assert_eq!(alloc.next(birth, Sex::Female), None);
-        // Other buckets are unaffected.
-        assert!(alloc.next(birth, Sex::Male).is_some());
+    }
+
+    #[test]
+    fn the_seed_orders_a_run_and_the_eleventh_batch_wraps() {
+        let birth = date!(2001 - 11 - 30);
+        let run = |seed: u64, batch: i64| {
+            drain(&mut IinAllocator::new(seed, BatchId(batch)), birth, Sex::Male)
+        };
+        let first = run(1, 1);
+        // Another seed: the same block in another order.
+        let other = run(2, 1);
+        assert_ne!(first[..20], other[..20]);
+        let as_set = |v: &[Iin]| v.iter().copied().collect::<HashSet<Iin>>();
+        assert_eq!(as_set(&first), as_set(&other));
+        // Batch 11 is run 0 again: the documented limit.
+        assert_eq!(run(1, 11), first);
+        assert!(as_set(&run(1, 2)).is_disjoint(&as_set(&first)));
     }
 
     #[test]
@@ -181,7 +262,7 @@ mod tests {
 
     #[test]
     fn wrong_check_digit_text_does_not_parse() {
-        let mut alloc = IinAllocator::new(2);
+        let mut alloc = IinAllocator::new(2, BatchId(1));
         let mut rng = Rng::from_key(2);
         let rates = DataErrorRates {
             wrong_check_digit_per_mille: 1000,

@@ -27,13 +27,16 @@
 //!
 //! # Guarantees
 //!
-//! - **Deterministic.** The same [`GeneratorConfig`] (apart from `chunk_families`) and the same
-//!   start ids give the same chunks' contents, byte for byte, whatever the chunk size: family `i`
-//!   draws only from its own stream, seeded from `(seed, i)` by the crate's own SplitMix64 and
-//!   xoshiro256** ([`rng`]), and keys are assigned in family order. No dependency's random
-//!   numbers or `libm` are used, so an upgrade cannot change the data.
-//! - **Unique IINs** within a run, even at national scale (see [`iin_alloc`]); valid IINs agree
-//!   with the person's birth date and sex except the configured structure-mismatch share.
+//! - **Deterministic.** The same [`GeneratorConfig`] (apart from `chunk_families`), the same
+//!   start ids and the same batch give the same chunks' contents, byte for byte, whatever the
+//!   chunk size; so a seed and as-of date into an empty database (batch 1) always give the same
+//!   rows. Family `i` draws only from its own stream, seeded from `(seed, i)` by the crate's own
+//!   SplitMix64 and xoshiro256** ([`rng`]), and keys are assigned in family order. No
+//!   dependency's random numbers or `libm` are used, so an upgrade cannot change the data.
+//! - **Unique IINs** within a run, even at national scale, and between runs into one database
+//!   whose batches differ modulo 10, without reading the database: the batch picks the run's
+//!   own block of serials (see [`iin_alloc`]). Valid IINs agree with the person's birth date and
+//!   sex except the configured structure-mismatch share.
 //! - **Only catalogue indicators**, each with its declared value kind, codes and source.
 //!
 //! # Realism

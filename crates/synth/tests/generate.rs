@@ -20,22 +20,26 @@ use time::macros::date;
 const AS_OF: Date = date!(2026 - 03 - 01);
 
 fn generate(config: GeneratorConfig) -> PopulationChunk {
-    let generator = Generator::new(
-        config,
-        territory::bundled(),
-        territory::bundled_regions(),
-        NextIds::FIRST,
-        BatchId(1),
-    )
-    .unwrap();
+    generate_run(config, NextIds::FIRST, BatchId(1)).0
+}
+
+/// One run from `start` as import batch `batch`: everything it generated and the next free keys.
+fn generate_run(
+    config: GeneratorConfig,
+    start: NextIds,
+    batch: BatchId,
+) -> (PopulationChunk, NextIds) {
+    let mut generator =
+        Generator::new(config, territory::bundled(), territory::bundled_regions(), start, batch)
+            .unwrap();
     let mut all = PopulationChunk::default();
-    for chunk in generator {
+    for chunk in generator.by_ref() {
         all.persons.extend(chunk.persons);
         all.families.extend(chunk.families);
         all.memberships.extend(chunk.memberships);
         all.observations.extend(chunk.observations);
     }
-    all
+    (all, generator.next_ids())
 }
 
 fn config(families: u64, seed: u64) -> GeneratorConfig {
@@ -79,6 +83,60 @@ fn iins_never_repeat() {
     }
     assert!(sample.persons.len() > 300_000, "{} persons", sample.persons.len());
     assert!(seen.len() > 290_000);
+}
+
+/// The first eleven digits of every IIN text of a run, valid or with a wrong check digit; each
+/// must be new within the run.
+fn iin_prefixes(run: &PopulationChunk) -> HashSet<String> {
+    let mut prefixes = HashSet::new();
+    let texts = run
+        .persons
+        .iter()
+        .flat_map(|p| p.iin.map(|i| i.to_string()).into_iter().chain(p.iin_as_reported.clone()));
+    for text in texts {
+        assert!(prefixes.insert(text[..11].to_owned()), "{text} repeats within a run");
+    }
+    prefixes
+}
+
+#[test]
+fn runs_into_one_database_share_no_iin() {
+    let errors = DataErrorRates {
+        wrong_check_digit_per_mille: 60,
+        structure_mismatch_per_mille: 30,
+        missing_iin_per_mille: 10,
+    };
+    let base = GeneratorConfig { errors, ..config(6_000, 21) };
+    let (first, next) = generate_run(base.clone(), NextIds::FIRST, BatchId(1));
+    let (again, next) =
+        generate_run(base.clone(), NextIds { batch: BatchId(2), ..next }, BatchId(2));
+    let (other, _) = generate_run(
+        GeneratorConfig { seed: 22, ..base },
+        NextIds { batch: BatchId(3), ..next },
+        BatchId(3),
+    );
+
+    // The same seed gives the same people, so every (birth date, sex) group of the first run is
+    // there again in the second, and every wrong-check-digit draw too.
+    let people = |run: &PopulationChunk| {
+        run.persons
+            .iter()
+            .map(|p| (p.birth_date, p.sex, p.iin_as_reported.is_some()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(people(&first), people(&again));
+    assert!(first.persons.iter().filter(|p| p.iin_as_reported.is_some()).count() > 500);
+
+    // No IIN text of one run shares even its first eleven digits with one of another: no valid
+    // IIN repeats, and no wrong-check-digit text is a mistyped IIN of somebody else.
+    let runs = [iin_prefixes(&first), iin_prefixes(&again), iin_prefixes(&other)];
+    for (i, a) in runs.iter().enumerate() {
+        assert!(a.len() > 18_000, "{}", a.len());
+        for b in &runs[i + 1..] {
+            let shared: Vec<_> = a.intersection(b).take(3).collect();
+            assert!(shared.is_empty(), "runs share IIN prefixes {shared:?}");
+        }
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! Each database is dropped when its [`TestDb`] is; databases that earlier, interrupted runs left
 //! behind are dropped once they are an hour old and nobody is connected to them.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -74,14 +74,6 @@ impl TestDb {
         let _ = admin.close().await;
         let url = with_database(&server, &name);
         Some(TestDb { name, url, server, roles: Mutex::default() })
-    }
-
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub fn url(&self) -> &str {
-        &self.url
     }
 
     /// A store on this database, not migrated.

@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{TestDb, server_url, with_database};
+use crate::common::{self, TestDb, server_url, with_database};
 use shanyraq_domain::{
     Address, BatchId, Family, FamilyId, Iin, ImportBatch, IndicatorKey, Kato, Membership,
     Observation, ObservationValue, Person, PersonId, PersonName, Role, SettlementType, Sex, Source,

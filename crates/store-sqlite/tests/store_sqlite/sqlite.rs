@@ -2,11 +2,9 @@
 //! happens to values that do not read back.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 
-use common::{TempDir, TempStore};
+use crate::common::{TempDir, TempStore};
 use rusqlite::Connection;
 use shanyraq_store::contract::fixtures::{self, BATCH_MAIN, F_SERIKBAYEV};
 use shanyraq_store::{NextIds, OpenFailure, PopulationStore, SchemaStore, Store, StoreError};

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 /// A future of a fresh [`common::TestStore`] for the suite's factory; when PostgreSQL is absent
 /// (and not required) it returns from the calling test, which then passes as skipped.

@@ -1,6 +1,5 @@
 //! Temporary database files for tests: a fresh file per test, removed (with its WAL and
 //! shared-memory files) when the guard drops.
-#![allow(dead_code)] // Each test binary uses part of it.
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};

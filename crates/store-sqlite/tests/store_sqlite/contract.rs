@@ -1,8 +1,6 @@
 //! The store contract, run against SQLite files in the temp directory.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::fresh_store;
+use crate::common::fresh_store;
 
 shanyraq_store::store_contract_tests!(fresh_store());

@@ -1,0 +1,7 @@
+//! The SQLite backend's integration tests, in one binary: the shared store contract and what only
+//! this backend has.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+mod contract;
+mod sqlite;
