@@ -120,5 +120,6 @@ pub async fn generate(
     let accepted = i64::try_from(written.persons + written.families + written.observations)
         .unwrap_or(i64::MAX);
     store.finish_batch(batch.id, OffsetDateTime::now_utc(), accepted, 0).await?;
+    store.refresh_statistics().await?;
     Ok(GenerateReport { batch: batch.id, written, elapsed: started.elapsed(), writer_waited })
 }

@@ -229,4 +229,14 @@ impl PopulationStore for PostgresStore {
             territories: count(&row, "territories")?,
         })
     }
+
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        sqlx::raw_sql(
+            "ANALYZE territories, import_batches, persons, families, memberships, observations",
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(fail("refreshing statistics"))?;
+        Ok(())
+    }
 }

@@ -219,4 +219,14 @@ impl PopulationStore for SqliteStore {
     async fn stats(&self) -> StoreResult<StoreStats> {
         self.read(read::stats).await
     }
+
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        // `PRAGMA optimize` runs ANALYZE only where SQLite thinks it helps; bounded by
+        // analysis_limit so that a large database does not scan every row.
+        self.write(|conn| {
+            conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+                .map_err(|e| StoreError::Backend(format!("refreshing statistics: {e}")))
+        })
+        .await
+    }
 }

@@ -728,6 +728,10 @@ pub async fn bulk_chunk_round_trips(store: &dyn Store) {
     let astana = store.count_families_in_territory(kato(ASTANA)).await.unwrap();
     assert_eq!(akmola + astana, 5_000);
     assert_eq!(akmola as usize, expected_ids_in(&[&chunk], kato(AKMOLA)).len());
+    // Refreshing planner statistics after a load changes no data.
+    store.refresh_statistics().await.unwrap();
+    assert_eq!(store.stats().await.unwrap(), stats);
+    assert_eq!(store.count_families_in_territory(kato(AKMOLA)).await.unwrap(), akmola);
     for id in [1, 2, 2_500, 4_999, 5_000].map(FamilyId) {
         let record = store.family(id).await.unwrap().unwrap();
         assert_eq!(record.members, expected_members(&chunk, id));

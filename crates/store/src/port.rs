@@ -71,6 +71,9 @@ pub trait PopulationStore: Send + Sync {
     -> StoreResult<FamilyPage>;
     async fn count_families_in_territory(&self, root: Kato) -> StoreResult<u64>;
     async fn stats(&self) -> StoreResult<StoreStats>;
+    /// Refreshes the query planner's statistics after a large load, so that the first reads
+    /// after it get index plans (PostgreSQL plans a freshly loaded table as if it were tiny).
+    async fn refresh_statistics(&self) -> StoreResult<()>;
 }
 
 /// Everything the application needs, as one object.

@@ -886,6 +886,9 @@ impl PopulationStore for Broken {
     async fn stats(&self) -> StoreResult<StoreStats> {
         Err(self.err())
     }
+    async fn refresh_statistics(&self) -> StoreResult<()> {
+        Err(self.err())
+    }
 }
 
 fn broken_app(how: Broken) -> App {
