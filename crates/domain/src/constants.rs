@@ -124,13 +124,16 @@ pub fn parse_subsistence_minimum(text: &str) -> Result<Vec<SubsistenceMinimumRow
     let mut rows = Vec::new();
     let mut seen = BTreeMap::new();
     for_each_record(text, SUBSISTENCE_MINIMUM_HEADER, |line, fields| {
-        let effective_from = date_field(line, fields[0])?;
-        let region = match fields[1] {
+        let [date, region, amount, note] = fields else {
+            return Err(field_count(line, fields, SUBSISTENCE_MINIMUM_HEADER));
+        };
+        let effective_from = date_field(line, date)?;
+        let region = match *region {
             "" => None,
             text => Some(region_field(line, text)?),
         };
-        let amount = amount_field(line, fields[2])?;
-        let source_note = note_field(line, fields[3])?;
+        let amount = amount_field(line, amount)?;
+        let source_note = note_field(line, note)?;
         if let Some(first_line) = seen.insert((effective_from, region), line) {
             return Err(ConstantsError::Duplicate { line, first_line });
         }
@@ -146,9 +149,12 @@ pub fn parse_mrp(text: &str) -> Result<Vec<MrpRow>, ConstantsError> {
     let mut rows = Vec::new();
     let mut seen = BTreeMap::new();
     for_each_record(text, MRP_HEADER, |line, fields| {
-        let effective_from = date_field(line, fields[0])?;
-        let amount = amount_field(line, fields[1])?;
-        let source_note = note_field(line, fields[2])?;
+        let [date, amount, note] = fields else {
+            return Err(field_count(line, fields, MRP_HEADER));
+        };
+        let effective_from = date_field(line, date)?;
+        let amount = amount_field(line, amount)?;
+        let source_note = note_field(line, note)?;
         if let Some(first_line) = seen.insert(effective_from, line) {
             return Err(ConstantsError::Duplicate { line, first_line });
         }
@@ -159,16 +165,18 @@ pub fn parse_mrp(text: &str) -> Result<Vec<MrpRow>, ConstantsError> {
     Ok(rows)
 }
 
-/// Checks the header, then calls `row` with each record's line and trimmed fields (exactly as
-/// many as the header has).
+/// Checks the header (comma-separated names) field by field, then calls `row` with each record's
+/// line and trimmed fields (as many as the header has: the reader refuses other lengths).
 fn for_each_record(
     text: &str,
     header: &'static str,
     mut row: impl FnMut(u64, &[&str]) -> Result<(), ConstantsError>,
 ) -> Result<(), ConstantsError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-    let found = reader.headers().map_err(csv_error)?.iter().collect::<Vec<_>>().join(",");
-    if found != header {
+    let found = reader.headers().map_err(csv_error)?;
+    // Compared as a list, not joined: a quoted "a,b" must not pass for the two fields a and b.
+    if found.iter().ne(header.split(',')) {
+        let found = found.iter().collect::<Vec<_>>().join(",");
         return Err(ConstantsError::Header { found, expected: header });
     }
     for record in reader.records() {
@@ -178,6 +186,15 @@ fn for_each_record(
         row(line, &fields)?;
     }
     Ok(())
+}
+
+/// A record with another number of fields than the header; the reader prevents it, and this
+/// keeps it an error rather than a panic should that change.
+fn field_count(line: u64, fields: &[&str], header: &str) -> ConstantsError {
+    ConstantsError::Csv {
+        line,
+        message: format!("{} fields, expected {}", fields.len(), header.split(',').count()),
+    }
 }
 
 fn csv_error(error: csv::Error) -> ConstantsError {
@@ -290,5 +307,17 @@ mod tests {
             parse_mrp(&format!("{MRP_HEADER}\n2024-01-01,-5,x\n")),
             Err(ConstantsError::Amount { line: 2, .. })
         ));
+    }
+
+    #[test]
+    fn a_quoted_header_field_with_a_comma_is_not_two_fields() {
+        // Joined with commas this header reads like the real one, but it has three fields, and
+        // so do its records.
+        let pm = parse_subsistence_minimum(
+            "\"effective_from,region\",amount_tenge,source_note\n2024-01-01,,5\n",
+        );
+        assert!(matches!(pm, Err(ConstantsError::Header { .. })), "{pm:?}");
+        let mrp = parse_mrp("\"effective_from,amount_tenge\",source_note\n2024-01-01,5\n");
+        assert!(matches!(mrp, Err(ConstantsError::Header { .. })), "{mrp:?}");
     }
 }

@@ -339,13 +339,24 @@ mod tests {
 
     #[test]
     fn from_structure_round_trips() {
-        let iin = Iin::from_structure(date!(1985 - 02 - 17), Sex::Female, 1234);
-        if let Some(iin) = iin {
-            assert_eq!(
-                iin.structure(),
-                Some(IinStructure { birth_date: date!(1985 - 02 - 17), sex: Sex::Female })
-            );
-            assert_eq!(iin.to_string().parse::<Iin>(), Ok(iin));
-        }
+        let iin = Iin::from_structure(date!(1985 - 02 - 17), Sex::Female, 1234)
+            .expect("850217401234 has a check digit");
+        assert_eq!(&iin.to_string()[..11], "85021741234");
+        assert_eq!(
+            iin.structure(),
+            Some(IinStructure { birth_date: date!(1985 - 02 - 17), sex: Sex::Female })
+        );
+        assert_eq!(iin.to_string().parse::<Iin>(), Ok(iin));
+    }
+
+    #[test]
+    fn from_structure_refuses_what_it_cannot_encode() {
+        assert_eq!(Iin::from_structure(date!(1799 - 12 - 31), Sex::Male, 1), None);
+        assert_eq!(Iin::from_structure(date!(2100 - 01 - 01), Sex::Male, 1), None);
+        assert_eq!(Iin::from_structure(date!(1985 - 02 - 17), Sex::Male, 10_000), None);
+        // Some serials have no check digit; from_structure says so rather than inventing one.
+        let unissuable = (0..=9999u16)
+            .find(|s| Iin::from_structure(date!(1985 - 02 - 17), Sex::Female, *s).is_none());
+        assert!(unissuable.is_some(), "about one serial in 121 is unissuable");
     }
 }

@@ -6,6 +6,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+mod parse;
+
 /// An amount in whole tenge. May be negative (a balance); amounts that must not be are checked
 /// where they are accepted.
 #[derive(
@@ -25,6 +27,10 @@ pub enum MoneyError {
     Fractional { text: String },
     #[error("{text:?} is too large")]
     TooLarge { text: String },
+    /// The separators could mean more than one amount (is `1,000` one thousand or one?), so the
+    /// text is refused rather than read one way.
+    #[error("{text:?} is ambiguous: {reason}; write e.g. 1000, 1 000, 1,000 or 1000,00")]
+    AmbiguousSeparator { text: String, reason: &'static str },
 }
 
 impl MoneyError {
@@ -34,6 +40,7 @@ impl MoneyError {
             Self::NotANumber { .. } => "money.not_a_number",
             Self::Fractional { .. } => "money.fractional",
             Self::TooLarge { .. } => "money.too_large",
+            Self::AmbiguousSeparator { .. } => "money.ambiguous_separator",
         }
     }
 }
@@ -46,13 +53,19 @@ impl Tenge {
     }
 
     /// `self × numerator ÷ denominator`, rounded half away from zero; for shares such as 70 % of ПМ.
+    /// Saturates at the ends of `i64`; a zero denominator gives zero.
     pub fn share(self, numerator: i64, denominator: i64) -> Tenge {
         if denominator == 0 {
             return Tenge::ZERO;
         }
+        // |product| ≤ 2^126, so neither it nor anything below overflows i128.
         let n = i128::from(self.0) * i128::from(numerator);
         let d = i128::from(denominator);
-        let q = (2 * n + d.signum() * n.signum() * d.abs()) / (2 * d);
+        let (quotient, remainder) = (n / d, n % d);
+        // Round away from zero when the remainder is at least half the divisor.
+        let away =
+            if remainder.abs() >= d.abs() - remainder.abs() { n.signum() * d.signum() } else { 0 };
+        let q = quotient + away;
         Tenge(i64::try_from(q).unwrap_or(if q > 0 { i64::MAX } else { i64::MIN }))
     }
 }
@@ -74,32 +87,12 @@ impl Sub for Tenge {
 impl FromStr for Tenge {
     type Err = MoneyError;
 
-    /// Accepts `50851`, `-3`, `50 851`, `50 851 ₸` (space, no-break or thin space as group
-    /// separators) and a zero fraction such as `50851.00` or `50851,00`.
+    /// Accepts `50851`, `-3`, `50 851`, `50 851 ₸` (space, no-break, narrow or thin space as
+    /// group separators), `1,000` / `1.000` (thousands, three digits after the mark) and a zero
+    /// fraction of one or two digits such as `50851.00`, `50851,00` or `1.000,00`. Rules in
+    /// `money/parse.rs`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let trimmed = s.trim().trim_end_matches('₸').trim_end();
-        if trimmed.is_empty() {
-            return Err(MoneyError::Empty);
-        }
-        let compact: String =
-            trimmed.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
-        let (whole, fraction) = match compact.split_once(['.', ',']) {
-            Some((w, f)) => (w, Some(f)),
-            None => (compact.as_str(), None),
-        };
-        if let Some(f) = fraction {
-            if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) {
-                return Err(MoneyError::NotANumber { text: s.to_owned() });
-            }
-            if f.chars().any(|c| c != '0') {
-                return Err(MoneyError::Fractional { text: s.to_owned() });
-            }
-        }
-        let digits = whole.strip_prefix('-').unwrap_or(whole);
-        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return Err(MoneyError::NotANumber { text: s.to_owned() });
-        }
-        whole.parse::<i64>().map(Tenge).map_err(|_| MoneyError::TooLarge { text: s.to_owned() })
+        parse::parse_amount(s).map(Tenge)
     }
 }
 
@@ -152,9 +145,33 @@ mod tests {
     }
 
     #[test]
+    fn thousands_are_never_read_as_a_fraction() {
+        assert_eq!("1,000".parse::<Tenge>(), Ok(Tenge(1_000)));
+        assert_eq!("50.000".parse::<Tenge>(), Ok(Tenge(50_000)));
+        assert_eq!("1.000,00".parse::<Tenge>(), Ok(Tenge(1_000)));
+        assert!(matches!("1,000,00".parse::<Tenge>(), Err(MoneyError::AmbiguousSeparator { .. })));
+    }
+
+    #[test]
     fn shares_round_half_away_from_zero() {
         assert_eq!(Tenge(50_851).share(70, 100), Tenge(35_596));
         assert_eq!(Tenge(5).share(1, 2), Tenge(3));
         assert_eq!(Tenge(-5).share(1, 2), Tenge(-3));
+        assert_eq!(Tenge(5).share(1, -2), Tenge(-3));
+        assert_eq!(Tenge(-5).share(1, -2), Tenge(3));
+        assert_eq!(Tenge(5).share(-1, -2), Tenge(3));
+        assert_eq!(Tenge(7).share(1, -3), Tenge(-2));
+        assert_eq!(Tenge(8).share(1, -3), Tenge(-3));
+        assert_eq!(Tenge(9).share(1, 0), Tenge::ZERO);
+    }
+
+    #[test]
+    fn shares_saturate_instead_of_overflowing() {
+        assert_eq!(Tenge(i64::MIN).share(i64::MIN, 1), Tenge(i64::MAX));
+        assert_eq!(Tenge(i64::MIN).share(i64::MIN, -1), Tenge(i64::MIN));
+        assert_eq!(Tenge(i64::MAX).share(i64::MAX, 2), Tenge(i64::MAX));
+        assert_eq!(Tenge(i64::MIN).share(i64::MIN, i64::MIN), Tenge(i64::MIN));
+        assert_eq!(Tenge(i64::MIN).share(i64::MAX, i64::MAX), Tenge(i64::MIN));
+        assert_eq!(Tenge(i64::MIN).share(1, -1), Tenge(i64::MAX));
     }
 }

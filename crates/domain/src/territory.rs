@@ -1,7 +1,7 @@
 //! The territory tree: KATO territories with names, versioned.
 //!
 //! The bundled tree is KATO НК РК 11-2025, state of 17.07.2026, shipped in `data/kato/` with its
-//! provenance (see `docs/adr/0003-bundled-kato.md`).
+//! provenance (see `docs/adr/0003-bundled-kato-classifier.md`).
 
 use std::collections::BTreeMap;
 

@@ -24,6 +24,17 @@ pub enum DbUrlError {
     MissingPath,
 }
 
+impl DbUrlError {
+    /// Stable code for translation and reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "db_url.empty",
+            Self::UnknownScheme { .. } => "db_url.unknown_scheme",
+            Self::MissingPath => "db_url.missing_path",
+        }
+    }
+}
+
 impl FromStr for DbUrl {
     type Err = DbUrlError;
 
@@ -95,6 +106,15 @@ mod tests {
         );
         assert_eq!("sqlite:".parse::<DbUrl>(), Err(DbUrlError::MissingPath));
         assert_eq!("".parse::<DbUrl>(), Err(DbUrlError::Empty));
+    }
+
+    #[test]
+    fn errors_have_stable_codes() {
+        let code = |s: &str| s.parse::<DbUrl>().map_err(|e| e.code());
+        assert_eq!(code("  "), Err("db_url.empty"));
+        assert_eq!(code("mysql://h/db"), Err("db_url.unknown_scheme"));
+        assert_eq!(code("data.db"), Err("db_url.unknown_scheme"));
+        assert_eq!(code("sqlite://"), Err("db_url.missing_path"));
     }
 
     #[test]
