@@ -3,10 +3,13 @@
 //! The web layer and the command line call these; they never reach a store backend directly.
 //! This crate knows nothing of HTTP.
 
+pub mod clock;
 pub mod database;
 pub mod error;
 pub mod generate;
 pub mod services;
 
+pub use clock::{Clock, KAZAKHSTAN_UTC_OFFSET};
+pub use database::Access;
 pub use error::AppError;
 pub use services::Services;

@@ -4,13 +4,15 @@ use std::sync::Arc;
 
 use shanyraq_domain::{FamilyId, Iin, Kato, Territory};
 use shanyraq_store::{
-    Backend, FamilyPage, FamilyRecord, PageRequest, PersonRecord, Store, StoreStats,
+    Backend, FamilyCursor, FamilyPage, FamilyRecord, PageRequest, PersonRecord, Store, StoreStats,
 };
+use time::{Date, UtcOffset};
 
+use crate::clock::{Clock, KAZAKHSTAN_UTC_OFFSET, date_at};
 use crate::error::AppError;
 
-/// The largest page a listing returns.
-pub const MAX_PAGE: u32 = 500;
+/// The largest page a listing returns (the store's cap).
+pub const MAX_PAGE: u32 = PageRequest::MAX_LIMIT;
 
 /// What a health check reports. Reading it touches one row, so probes may call it often.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +28,40 @@ pub struct Health {
 #[derive(Debug, Clone)]
 pub struct Services {
     store: Arc<dyn Store>,
+    clock: Clock,
+    /// The offset at which the clock's instant is read as a date; see [`Services::today`].
+    utc_offset: UtcOffset,
 }
 
 impl Services {
+    /// Use cases over `store`, on the system clock, in Kazakhstan's time
+    /// ([`KAZAKHSTAN_UTC_OFFSET`]).
     pub fn new(store: Arc<dyn Store>) -> Services {
-        Services { store }
+        Services { store, clock: Clock::System, utc_offset: KAZAKHSTAN_UTC_OFFSET }
+    }
+
+    /// The same, with "today" taken at `offset` instead.
+    pub fn with_utc_offset(self, offset: UtcOffset) -> Services {
+        Services { utc_offset: offset, ..self }
+    }
+
+    /// The same, reading the time from `clock`.
+    pub fn with_clock(self, clock: Clock) -> Services {
+        Services { clock, ..self }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    pub fn utc_offset(&self) -> UtcOffset {
+        self.utc_offset
+    }
+
+    /// Today's date at the configured offset: the day on which memberships count as current.
+    /// Every use case and the web layer take the day from here, never from a clock of their own.
+    pub fn today(&self) -> Date {
+        date_at(self.clock.now(), self.utc_offset)
     }
 
     /// A family with its members and latest facts.
@@ -52,18 +79,21 @@ impl Services {
             .ok_or_else(|| AppError::NotFound { what: "person", id: iin.to_string() })
     }
 
-    /// A page of the families living in `root`'s subtree; `root` must be a known territory.
+    /// A page of up to `limit` (at most [`MAX_PAGE`]) families living in `root`'s subtree,
+    /// after `after`, with heads and member counts as of [`Services::today`]; `root` must be a
+    /// known territory.
     pub async fn families_in_territory(
         &self,
         root: Kato,
-        page: PageRequest,
+        after: Option<FamilyCursor>,
+        limit: u32,
     ) -> Result<(Territory, FamilyPage), AppError> {
         let territory = self
             .store
             .territory(root)
             .await?
             .ok_or_else(|| AppError::NotFound { what: "territory", id: root.to_string() })?;
-        let page = PageRequest { limit: page.limit.clamp(1, MAX_PAGE), ..page };
+        let page = PageRequest { after, limit: limit.clamp(1, MAX_PAGE), on: self.today() };
         let families = self.store.families_in_territory(root, page).await?;
         Ok((territory, families))
     }
@@ -86,5 +116,66 @@ impl Services {
 
     pub async fn stats(&self) -> Result<StoreStats, AppError> {
         Ok(self.store.stats().await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shanyraq_store::contract::fixtures::{self, AKMOLA, F_PETROV, kato};
+    use shanyraq_store::{BatchStore, PopulationStore, SchemaStore, TerritoryStore};
+    use shanyraq_store_sqlite::SqliteStore;
+    use time::OffsetDateTime;
+    use time::macros::{date, datetime, offset};
+
+    /// The fixtures' population in a fresh SQLite file, kept as long as the directory.
+    async fn loaded() -> (tempfile::TempDir, Arc<dyn Store>) {
+        let dir = tempfile::Builder::new().prefix("shanyraq-services-").tempdir().unwrap();
+        let store = SqliteStore::create_or_open(&dir.path().join("s.db")).unwrap();
+        store.migrate().await.unwrap();
+        store.replace_territories(&fixtures::tree()).await.unwrap();
+        for b in fixtures::batches() {
+            store.create_batch(&b).await.unwrap();
+        }
+        store.insert_population(&fixtures::sample()).await.unwrap();
+        (dir, Arc::new(store))
+    }
+
+    /// Ivan Petrov's membership ends on 2026-01-15; at 01:00 that day in Kazakhstan (20:00 UTC
+    /// the day before) the family has no current member.
+    const LOCAL_1AM: OffsetDateTime = datetime!(2026-01-14 20:00 UTC);
+
+    #[tokio::test]
+    async fn listings_count_members_on_the_local_day() {
+        let (_dir, store) = loaded().await;
+        let services = Services::new(store).with_clock(Clock::Fixed(LOCAL_1AM));
+        assert_eq!(services.utc_offset(), offset!(+5));
+        assert_eq!(services.today(), date!(2026 - 01 - 15));
+        let petrov = |page: &FamilyPage| {
+            let s = page.items.iter().find(|s| s.id == F_PETROV).unwrap();
+            (s.member_count, s.head.as_ref().map(|n| n.first.clone()))
+        };
+        let (_, page) = services.families_in_territory(kato(AKMOLA), None, 100).await.unwrap();
+        assert_eq!(petrov(&page), (0, None), "still 14 January in UTC, already 15th in Astana");
+        // The same instant read in UTC is the day before, when Ivan still headed the family.
+        let utc = services.clone().with_utc_offset(UtcOffset::UTC);
+        assert_eq!(utc.today(), date!(2026 - 01 - 14));
+        let (_, page) = utc.families_in_territory(kato(AKMOLA), None, 100).await.unwrap();
+        assert_eq!(petrov(&page), (1, Some("Иван".to_owned())));
+    }
+
+    #[tokio::test]
+    async fn a_listing_asks_for_at_most_a_full_page() {
+        let (_dir, store) = loaded().await;
+        let services = Services::new(store);
+        let (territory, page) =
+            services.families_in_territory(kato(AKMOLA), None, u32::MAX).await.unwrap();
+        assert_eq!(territory.code, kato(AKMOLA));
+        assert_eq!((page.items.len(), page.next), (5, None));
+        let (_, one) = services.families_in_territory(kato(AKMOLA), None, 0).await.unwrap();
+        assert_eq!(one.items.len(), 1, "a limit of 0 is a page of one");
+        assert!(one.next.is_some());
+        let missing = services.families_in_territory(kato(fixtures::ABAI), None, 10).await;
+        assert!(matches!(missing, Err(AppError::NotFound { what: "territory", .. })));
     }
 }

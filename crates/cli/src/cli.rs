@@ -69,7 +69,8 @@ pub struct GenerateArgs {
     /// Only in this territory's subtree (any KATO level).
     #[arg(long, value_parser = parse_kato)]
     pub region: Option<Kato>,
-    /// The population's "today", YYYY-MM-DD (default: today).
+    /// The population's "today", YYYY-MM-DD. Default: the state date of the bundled territory
+    /// classifier, so that the same seed gives the same population on any day.
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<time::Date>,
     /// Per mille of persons whose IIN has a wrong check digit.

@@ -93,10 +93,15 @@ fn schema_moves_only_on_migrate_and_newer_is_refused() {
     let dir = TempDir::new("schema");
     let db = dir.db("s.db");
 
-    // Nothing to serve or generate into before `migrate`.
-    let early = shanyraq(&["--db", &db, "generate", "--families", "5"]);
-    assert_eq!(early.status.code(), Some(2));
-    assert!(stderr(&early).contains("run `shanyraq migrate` first"), "{}", stderr(&early));
+    // Nothing to generate into before `migrate`, and no file made by asking.
+    for args in [&["generate", "--families", "5"][..], &["bench", "generate", "--families", "5"]] {
+        let mut full = vec!["--db", db.as_str()];
+        full.extend(args);
+        let early = shanyraq(&full);
+        assert_eq!(early.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&early).contains("no such file or directory"), "{}", stderr(&early));
+        assert!(!dir.path("s.db").exists(), "{args:?} created the database");
+    }
 
     let first = shanyraq(&["--db", &db, "migrate"]);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
@@ -115,6 +120,50 @@ fn schema_moves_only_on_migrate_and_newer_is_refused() {
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("newer than this program knows"), "{}", stderr(&o));
     }
+}
+
+/// `serve` on a path with no database fails and leaves nothing behind: a mistyped path must not
+/// turn into an empty database.
+#[test]
+fn serve_on_a_missing_file_creates_nothing() {
+    let dir = TempDir::new("typo");
+    let o = shanyraq(&["--db", &dir.db("typo.db"), "serve", "--addr", "127.0.0.1:0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot open database") && err.contains("no such file or directory"),
+        "{err}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir.0).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// An existing database without the schema (here an empty one, made without `migrate`): every
+/// command but `migrate` says to run it, and none writes to the file.
+#[test]
+fn an_unmigrated_database_asks_for_migrate_and_is_left_alone() {
+    let dir = TempDir::new("unmigrated");
+    let path = dir.path("empty.db");
+    // What any SQLite program leaves: a database of no tables, no bytes yet.
+    drop(rusqlite::Connection::open(&path).unwrap());
+    let db = dir.db("empty.db");
+    let commands: [&[&str]; 3] = [
+        &["generate", "--families", "5"],
+        &["bench", "generate", "--families", "5"],
+        &["serve", "--addr", "127.0.0.1:0"],
+    ];
+    for args in commands {
+        let mut full = vec!["--db", db.as_str()];
+        full.extend(args);
+        let o = shanyraq(&full);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("run `shanyraq migrate` first"), "{args:?}: {}", stderr(&o));
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0, "{args:?} wrote to the file");
+    }
+    // `migrate` is what sets it up.
+    let o = shanyraq(&["--db", &db, "migrate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("schema migrated from version 0 to"), "{}", stdout(&o));
 }
 
 fn bump_schema(path: &Path) {

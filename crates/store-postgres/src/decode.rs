@@ -1,5 +1,6 @@
 //! Rows back into domain values. A value the domain refuses (an unknown code, a malformed IIN)
-//! means the stored data is damaged: [`StoreError::Corrupt`], naming the column and the value.
+//! means the stored data is damaged: [`StoreError::Corrupt`], naming the table, the row's key and
+//! the column, never the value: it may be personal data, and error messages reach logs.
 
 use shanyraq_domain::{
     Address, BatchId, Disability, Family, FamilyId, ImportBatch, IndicatorKey, Kato, KatoLevel,
@@ -12,6 +13,11 @@ use sqlx::{Decode, Postgres, Row, Type};
 
 use crate::error::store_error;
 
+// What is wrong with a value, in words that do not repeat it.
+const UNKNOWN_CODE: &str = "not a known code";
+const NOT_KATO: &str = "not a KATO code";
+const NOT_IIN: &str = "not a valid IIN";
+
 /// A column's value, or an error naming the column.
 pub(crate) fn get<'r, T>(row: &'r PgRow, column: &'static str) -> StoreResult<T>
 where
@@ -20,62 +26,95 @@ where
     row.try_get(column).map_err(|e| store_error(column, e))
 }
 
-fn corrupt(column: &str, value: impl std::fmt::Debug) -> StoreError {
-    StoreError::Corrupt(format!("column {column} holds {value:?}"))
+/// The row a value is read from, to say where a bad value is: its table and key column.
+#[derive(Clone, Copy)]
+pub(crate) struct At<'r> {
+    row: &'r PgRow,
+    table: &'static str,
+    key_column: &'static str,
+}
+
+impl<'r> At<'r> {
+    pub(crate) fn new(row: &'r PgRow, table: &'static str, key_column: &'static str) -> At<'r> {
+        At { row, table, key_column }
+    }
+
+    /// The row's key as text: keys are `BIGINT`, territory codes `INTEGER`.
+    fn key(&self) -> String {
+        if let Ok(k) = self.row.try_get::<i64, _>(self.key_column) {
+            return k.to_string();
+        }
+        match self.row.try_get::<i32, _>(self.key_column) {
+            Ok(k) => k.to_string(),
+            Err(_) => "?".to_owned(),
+        }
+    }
+
+    /// `table key, column c: why`.
+    pub(crate) fn corrupt(&self, column: &str, why: &'static str) -> StoreError {
+        StoreError::Corrupt(format!(
+            "{} {}={}, column {column}: {why}",
+            self.table,
+            self.key_column,
+            self.key()
+        ))
+    }
 }
 
 /// A code column through the domain's `from_code`.
 fn code<T>(
-    row: &PgRow,
+    at: At<'_>,
     column: &'static str,
     from_code: impl Fn(&str) -> Option<T>,
 ) -> StoreResult<T> {
-    let text: String = get(row, column)?;
-    from_code(&text).ok_or_else(|| corrupt(column, text))
+    let text: String = get(at.row, column)?;
+    from_code(&text).ok_or_else(|| at.corrupt(column, UNKNOWN_CODE))
 }
 
 fn opt_code<T>(
-    row: &PgRow,
+    at: At<'_>,
     column: &'static str,
     from_code: impl Fn(&str) -> Option<T>,
 ) -> StoreResult<Option<T>> {
-    let text: Option<String> = get(row, column)?;
-    text.map(|t| from_code(&t).ok_or_else(|| corrupt(column, t))).transpose()
+    let text: Option<String> = get(at.row, column)?;
+    text.map(|t| from_code(&t).ok_or_else(|| at.corrupt(column, UNKNOWN_CODE))).transpose()
 }
 
-pub(crate) fn kato(row: &PgRow, column: &'static str) -> StoreResult<Kato> {
-    let n: i32 = get(row, column)?;
-    u32::try_from(n).ok().and_then(|v| Kato::from_u32(v).ok()).ok_or_else(|| corrupt(column, n))
+fn to_kato(n: i32) -> Option<Kato> {
+    u32::try_from(n).ok().and_then(|v| Kato::from_u32(v).ok())
 }
 
-fn opt_kato(row: &PgRow, column: &'static str) -> StoreResult<Option<Kato>> {
-    let n: Option<i32> = get(row, column)?;
-    n.map(|n| {
-        u32::try_from(n).ok().and_then(|v| Kato::from_u32(v).ok()).ok_or_else(|| corrupt(column, n))
-    })
-    .transpose()
+pub(crate) fn kato(at: At<'_>, column: &'static str) -> StoreResult<Kato> {
+    let n: i32 = get(at.row, column)?;
+    to_kato(n).ok_or_else(|| at.corrupt(column, NOT_KATO))
 }
 
-fn level(row: &PgRow) -> StoreResult<KatoLevel> {
-    let n: i32 = get(row, "level")?;
+fn opt_kato(at: At<'_>, column: &'static str) -> StoreResult<Option<Kato>> {
+    let n: Option<i32> = get(at.row, column)?;
+    n.map(|n| to_kato(n).ok_or_else(|| at.corrupt(column, NOT_KATO))).transpose()
+}
+
+fn level(at: At<'_>) -> StoreResult<KatoLevel> {
+    let n: i32 = get(at.row, "level")?;
     match n {
         1 => Ok(KatoLevel::Region),
         2 => Ok(KatoLevel::District),
         3 => Ok(KatoLevel::Okrug),
         4 => Ok(KatoLevel::Settlement),
-        other => Err(corrupt("level", other)),
+        _ => Err(at.corrupt("level", "not a level 1–4")),
     }
 }
 
 pub(crate) fn territory(row: &PgRow) -> StoreResult<Territory> {
+    let at = At::new(row, "territories", "code");
     Ok(Territory {
-        code: kato(row, "code")?,
-        parent: opt_kato(row, "parent_code")?,
-        level: level(row)?,
+        code: kato(at, "code")?,
+        parent: opt_kato(at, "parent_code")?,
+        level: level(at)?,
         name_kk: get(row, "name_kk")?,
         name_ru: get(row, "name_ru")?,
         name_en: get(row, "name_en")?,
-        settlement_type: code(row, "settlement_type", SettlementType::from_code)?,
+        settlement_type: code(at, "settlement_type", SettlementType::from_code)?,
     })
 }
 
@@ -93,10 +132,11 @@ pub(crate) fn batch(row: &PgRow) -> StoreResult<ImportBatch> {
 
 /// A person from the columns of `persons` (its key as `id`).
 pub(crate) fn person(row: &PgRow) -> StoreResult<Person> {
+    let at = At::new(row, "persons", "id");
     let iin: Option<String> = get(row, "iin")?;
     Ok(Person {
         id: PersonId(get(row, "id")?),
-        iin: iin.map(|t| t.parse().map_err(|_| corrupt("iin", t))).transpose()?,
+        iin: iin.map(|t| t.parse().map_err(|_| at.corrupt("iin", NOT_IIN))).transpose()?,
         iin_as_reported: get(row, "iin_as_reported")?,
         name: PersonName {
             last: get(row, "last_name")?,
@@ -104,46 +144,49 @@ pub(crate) fn person(row: &PgRow) -> StoreResult<Person> {
             patronymic: get(row, "patronymic")?,
         },
         birth_date: get(row, "birth_date")?,
-        sex: code(row, "sex", Sex::from_code)?,
-        language: opt_code(row, "language", Language::from_code)?,
+        sex: code(at, "sex", Sex::from_code)?,
+        language: opt_code(at, "language", Language::from_code)?,
         phone: get(row, "phone")?,
-        disability: opt_code(row, "disability", Disability::from_code)?,
+        disability: opt_code(at, "disability", Disability::from_code)?,
         death_date: get(row, "death_date")?,
     })
 }
 
 pub(crate) fn family(row: &PgRow) -> StoreResult<Family> {
+    let at = At::new(row, "families", "id");
     Ok(Family {
         id: FamilyId(get(row, "id")?),
         address: Address {
-            territory: kato(row, "territory_code")?,
+            territory: kato(at, "territory_code")?,
             street: get(row, "street")?,
             house: get(row, "house")?,
             flat: get(row, "flat")?,
         },
-        settlement_type: code(row, "settlement_type", SettlementType::from_code)?,
+        settlement_type: code(at, "settlement_type", SettlementType::from_code)?,
         registered_on: get(row, "registered_on")?,
     })
 }
 
 pub(crate) fn membership(row: &PgRow) -> StoreResult<Membership> {
+    let at = At::new(row, "memberships", "person_id");
     Ok(Membership {
         family: FamilyId(get(row, "family_id")?),
         person: PersonId(get(row, "person_id")?),
-        role: code(row, "role", Role::from_code)?,
+        role: code(at, "role", Role::from_code)?,
         from: get(row, "valid_from")?,
         until: get(row, "valid_until")?,
     })
 }
 
 pub(crate) fn observation(row: &PgRow) -> StoreResult<StoredObservation> {
+    let at = At::new(row, "observations", "id");
     let indicator_text: String = get(row, "indicator")?;
     let indicator: IndicatorKey =
-        indicator_text.parse().map_err(|_| corrupt("indicator", &indicator_text))?;
+        indicator_text.parse().map_err(|_| at.corrupt("indicator", UNKNOWN_CODE))?;
     let num: Option<i64> = get(row, "value_num")?;
     let text: Option<String> = get(row, "value_text")?;
     let value = ObservationValue::from_columns(indicator, num, text.as_deref())
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        .map_err(|_| at.corrupt("value_num/value_text", "not a value of the indicator's kind"))?;
     let person: Option<i64> = get(row, "person_id")?;
     Ok(StoredObservation {
         id: ObservationId(get(row, "id")?),
@@ -152,7 +195,7 @@ pub(crate) fn observation(row: &PgRow) -> StoreResult<StoredObservation> {
             person: person.map(PersonId),
             indicator,
             value,
-            source: code(row, "source", Source::from_code)?,
+            source: code(at, "source", Source::from_code)?,
             observed_at: get(row, "observed_at")?,
             valid_from: get(row, "valid_from")?,
             valid_until: get(row, "valid_until")?,

@@ -1,5 +1,7 @@
 //! The population side of the port: bulk writes (see [`crate::population`]) and the reads the
-//! family card, the IIN lookup and territory listings need, each in a few indexed queries.
+//! family card, the IIN lookup and territory listings need, each in a few indexed queries. A read
+//! of several statements runs in one `REPEATABLE READ, READ ONLY` transaction, so that it sees one
+//! snapshot even while a load commits between its statements.
 
 use async_trait::async_trait;
 use shanyraq_domain::{BatchId, FamilyId, Iin, Kato, PersonId, PersonName, SettlementType};
@@ -8,11 +10,11 @@ use shanyraq_store::{
     PersonRecord, PopulationChunk, PopulationStore, StoreError, StoreResult, StoreStats,
     StoredObservation,
 };
+use sqlx::PgConnection;
 use sqlx::postgres::PgRow;
-use time::OffsetDateTime;
 
 use crate::PostgresStore;
-use crate::decode::{self, get};
+use crate::decode::{self, At, get};
 use crate::error::fail;
 use crate::population;
 
@@ -77,7 +79,11 @@ fn count(row: &PgRow, column: &'static str) -> StoreResult<u64> {
     u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("{column} is {n}")))
 }
 
+/// Opens a transaction in which every statement sees the snapshot the first one took.
+const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
 fn summary(row: &PgRow) -> StoreResult<FamilySummary> {
+    let at = At::new(row, "families", "id");
     let last: Option<String> = get(row, "last_name")?;
     let head = match last {
         Some(last) => Some(PersonName {
@@ -90,9 +96,9 @@ fn summary(row: &PgRow) -> StoreResult<FamilySummary> {
     let settlement: String = get(row, "settlement_type")?;
     Ok(FamilySummary {
         id: FamilyId(get(row, "id")?),
-        territory: decode::kato(row, "territory_code")?,
+        territory: decode::kato(at, "territory_code")?,
         settlement_type: SettlementType::from_code(&settlement)
-            .ok_or_else(|| StoreError::Corrupt(format!("settlement_type {settlement:?}")))?,
+            .ok_or_else(|| at.corrupt("settlement_type", "not a known code"))?,
         head,
         member_count: u32::try_from(count(row, "member_count")?).unwrap_or(u32::MAX),
     })
@@ -117,61 +123,17 @@ impl PopulationStore for PostgresStore {
     }
 
     async fn family(&self, id: FamilyId) -> StoreResult<Option<FamilyRecord>> {
-        let mut conn = self.pool.acquire().await.map_err(fail("connecting"))?;
-        let Some(row) = sqlx::query(FAMILY)
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(fail("reading a family"))?
-        else {
-            return Ok(None);
-        };
-        let family = decode::family(&row)?;
-        let members = sqlx::query(MEMBERS)
-            .bind(id.0)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(fail("reading members"))?
-            .iter()
-            .map(|r| Ok(Member { person: decode::person(r)?, membership: decode::membership(r)? }))
-            .collect::<StoreResult<Vec<_>>>()?;
-        let mut latest_observations = sqlx::query(LATEST_OBSERVATIONS)
-            .bind(id.0)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(fail("reading observations"))?
-            .iter()
-            .map(decode::observation)
-            .collect::<StoreResult<Vec<_>>>()?;
-        // By indicator key as bytes, household facts (no person) first.
-        latest_observations.sort_by(|a, b| {
-            let key =
-                |s: &StoredObservation| (s.observation.indicator.as_str(), s.observation.person);
-            key(a).cmp(&key(b))
-        });
-        Ok(Some(FamilyRecord { family, members, latest_observations }))
+        let mut tx = self.pool.begin_with(SNAPSHOT).await.map_err(fail("starting a read"))?;
+        let record = read_family(&mut tx, id).await?;
+        tx.commit().await.map_err(fail("ending a read"))?;
+        Ok(record)
     }
 
     async fn person_by_iin(&self, iin: Iin) -> StoreResult<Option<PersonRecord>> {
-        let mut conn = self.pool.acquire().await.map_err(fail("connecting"))?;
-        let Some(row) = sqlx::query(PERSON_BY_IIN)
-            .bind(iin.to_string())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(fail("reading a person"))?
-        else {
-            return Ok(None);
-        };
-        let person = decode::person(&row)?;
-        let memberships = sqlx::query(MEMBERSHIPS_OF_PERSON)
-            .bind(person.id.0)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(fail("reading memberships"))?
-            .iter()
-            .map(decode::membership)
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Some(PersonRecord { person, memberships }))
+        let mut tx = self.pool.begin_with(SNAPSHOT).await.map_err(fail("starting a read"))?;
+        let record = read_person(&mut tx, iin).await?;
+        tx.commit().await.map_err(fail("ending a read"))?;
+        Ok(record)
     }
 
     async fn families_in_territory(
@@ -182,14 +144,14 @@ impl PopulationStore for PostgresStore {
         let (lo, hi) = root.subtree_range();
         let (after_code, after_id) =
             page.after.map_or((i32::MIN, i64::MIN), |c| (int(c.territory.as_u32()), c.id.0));
-        let limit = page.limit.max(1);
+        let limit = page.effective_limit();
         let rows = sqlx::query(FAMILY_PAGE)
             .bind(int(lo))
             .bind(int(hi))
             .bind(after_code)
             .bind(after_id)
             .bind(i64::from(limit) + 1)
-            .bind(OffsetDateTime::now_utc().date())
+            .bind(page.on)
             .fetch_all(&self.pool)
             .await
             .map_err(fail("listing families"))?;
@@ -239,4 +201,61 @@ impl PopulationStore for PostgresStore {
         .map_err(fail("refreshing statistics"))?;
         Ok(())
     }
+}
+
+/// The family card's statements, inside the caller's snapshot.
+async fn read_family(conn: &mut PgConnection, id: FamilyId) -> StoreResult<Option<FamilyRecord>> {
+    let Some(row) = sqlx::query(FAMILY)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(fail("reading a family"))?
+    else {
+        return Ok(None);
+    };
+    let family = decode::family(&row)?;
+    let members = sqlx::query(MEMBERS)
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(fail("reading members"))?
+        .iter()
+        .map(|r| Ok(Member { person: decode::person(r)?, membership: decode::membership(r)? }))
+        .collect::<StoreResult<Vec<_>>>()?;
+    let mut latest_observations = sqlx::query(LATEST_OBSERVATIONS)
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(fail("reading observations"))?
+        .iter()
+        .map(decode::observation)
+        .collect::<StoreResult<Vec<_>>>()?;
+    // By indicator key as bytes, household facts (no person) first.
+    latest_observations.sort_by(|a, b| {
+        let key = |s: &StoredObservation| (s.observation.indicator.as_str(), s.observation.person);
+        key(a).cmp(&key(b))
+    });
+    Ok(Some(FamilyRecord { family, members, latest_observations }))
+}
+
+/// The IIN lookup's statements, inside the caller's snapshot.
+async fn read_person(conn: &mut PgConnection, iin: Iin) -> StoreResult<Option<PersonRecord>> {
+    let Some(row) = sqlx::query(PERSON_BY_IIN)
+        .bind(iin.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(fail("reading a person"))?
+    else {
+        return Ok(None);
+    };
+    let person = decode::person(&row)?;
+    let memberships = sqlx::query(MEMBERSHIPS_OF_PERSON)
+        .bind(person.id.0)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(fail("reading memberships"))?
+        .iter()
+        .map(decode::membership)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Some(PersonRecord { person, memberships }))
 }

@@ -33,43 +33,77 @@ pub(crate) enum Role {
     Reader,
 }
 
+/// Whether opening may create the database file and set it up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// The file must exist; nothing on disk is changed (no file created, no journal mode set).
+    Existing,
+    /// A missing file (not a missing directory) is created, and the database is put in WAL mode.
+    CreateIfMissing,
+}
+
 fn open_error(path: &Path, reason: OpenFailure) -> StoreError {
     StoreError::Open { target: path.display().to_string(), reason }
 }
 
-/// Makes sure the file exists and is ours to read and write, creating it (but not its
-/// directory) when missing, so that the error says what the file system said.
-pub(crate) fn ensure_file(path: &Path) -> StoreResult<()> {
+/// Makes sure the file exists (creating it, but not its directory, for
+/// [`Access::CreateIfMissing`]) and is ours to read and write, so that the error says what the
+/// file system said. Opening for reading and writing without `create` changes nothing on disk.
+pub(crate) fn check_file(path: &Path, access: Access) -> StoreResult<()> {
     if path.is_dir() {
         return Err(open_error(path, OpenFailure::Other("this is a directory, not a file".into())));
     }
     std::fs::OpenOptions::new()
         .read(true)
         .write(true)
-        .create(true)
+        .create(access == Access::CreateIfMissing)
         .truncate(false)
         .open(path)
         .map(drop)
         .map_err(|e| open_error(path, io_failure(&e)))
 }
 
-/// Opens one connection and applies the pragmas; reading the journal mode is the first access
-/// to the file, so a file that is not a database fails here.
-pub(crate) fn open_connection(path: &Path, role: Role) -> StoreResult<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn =
-        Connection::open_with_flags(path, flags).map_err(|e| open_error(path, open_failure(&e)))?;
-    configure(&conn, role).map_err(|e| open_error(path, open_failure(&e)))?;
+/// Why SQLite would not open `path`: its own error, made precise by the file system's answer
+/// to the same access (SQLite does not hand out the operating system's error number).
+fn sqlite_open_error(path: &Path, e: &rusqlite::Error) -> StoreError {
+    let os = std::fs::OpenOptions::new().read(true).write(true).open(path).err();
+    open_error(path, open_failure(e, os.as_ref()))
+}
+
+/// Opens one connection and applies the pragmas. Reading the journal mode is the first access
+/// to the file, so a file that is not a database fails here. Only [`Access::CreateIfMissing`]
+/// sets WAL mode (it is stored in the file); [`Access::Existing`] takes the file as it is.
+pub(crate) fn open_connection(path: &Path, role: Role, access: Access) -> StoreResult<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if access == Access::CreateIfMissing {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_open_error(path, &e))?;
+    configure(&conn, role).map_err(|e| sqlite_open_error(path, &e))?;
+    if access == Access::CreateIfMissing {
+        // journal_mode returns a row.
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .map_err(|e| sqlite_open_error(path, &e))?;
+    }
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .map_err(|e| open_error(path, open_failure(&e)))?;
+        .map_err(|e| sqlite_open_error(path, &e))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(open_error(
-            path,
-            OpenFailure::Other(format!("the file system does not allow WAL (journal mode {mode})")),
-        ));
+        if access == Access::CreateIfMissing {
+            return Err(open_error(
+                path,
+                OpenFailure::Other(format!(
+                    "the file system does not allow WAL (journal mode {mode})"
+                )),
+            ));
+        }
+        // Readers then wait for a committing writer; `migrate` puts the file in WAL mode.
+        if role == Role::Writer {
+            tracing::warn!(
+                journal_mode = %mode,
+                "the database is not in WAL mode; run `shanyraq migrate` to switch it"
+            );
+        }
     }
     Ok(conn)
 }
@@ -80,8 +114,7 @@ fn configure(conn: &Connection, role: Role) -> rusqlite::Result<()> {
         Role::Writer => (WRITER_CACHE_KIB, WRITER_MMAP_BYTES),
         Role::Reader => (READER_CACHE_KIB, READER_MMAP_BYTES),
     };
-    // journal_mode returns a row; the others do not.
-    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    // Connection settings only: none of these is stored in the file.
     conn.execute_batch(&format!(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;

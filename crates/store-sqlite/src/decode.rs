@@ -1,6 +1,6 @@
 //! Reading rows back into domain values. A value that does not read back (a date that is not a
 //! date, an unknown code, a broken IIN) is `StoreError::Corrupt`, naming the table, row and
-//! column.
+//! column, never the value: it may be personal data, and error messages reach logs.
 
 use rusqlite::Row;
 use rusqlite::types::ValueRef;
@@ -13,6 +13,15 @@ use shanyraq_store::{StoreError, StoreResult, StoredObservation};
 use time::Date;
 
 use crate::error::{corrupt, store_error};
+
+// What is wrong with a value, in words that do not repeat it.
+const NOT_INTEGER: &str = "not an integer";
+const NOT_TEXT: &str = "not text";
+const NOT_DATE: &str = "not a date of the form YYYY-MM-DD";
+const UNKNOWN_CODE: &str = "not a known code";
+const NOT_KATO: &str = "not a KATO code";
+const NOT_IIN: &str = "not a valid IIN";
+const NOT_OF_KIND: &str = "not a value of the indicator's kind";
 
 /// The cells of one row, with what is needed to say which row a bad value is in.
 pub(crate) struct Cells<'r, 's> {
@@ -28,7 +37,7 @@ impl<'r, 's> Cells<'r, 's> {
         Cells { row, table, key }
     }
 
-    fn bad(&self, column: &str, why: impl std::fmt::Display) -> StoreError {
+    fn bad(&self, column: &str, why: &'static str) -> StoreError {
         corrupt(self.table, self.key, column, why)
     }
 
@@ -37,19 +46,19 @@ impl<'r, 's> Cells<'r, 's> {
     }
 
     pub(crate) fn i64(&self, idx: usize, column: &str) -> StoreResult<i64> {
-        self.value(idx)?.as_i64().map_err(|e| self.bad(column, e))
+        self.value(idx)?.as_i64().map_err(|_| self.bad(column, NOT_INTEGER))
     }
 
     pub(crate) fn opt_i64(&self, idx: usize, column: &str) -> StoreResult<Option<i64>> {
-        self.value(idx)?.as_i64_or_null().map_err(|e| self.bad(column, e))
+        self.value(idx)?.as_i64_or_null().map_err(|_| self.bad(column, NOT_INTEGER))
     }
 
     pub(crate) fn str(&self, idx: usize, column: &str) -> StoreResult<&'r str> {
-        self.value(idx)?.as_str().map_err(|e| self.bad(column, e))
+        self.value(idx)?.as_str().map_err(|_| self.bad(column, NOT_TEXT))
     }
 
     pub(crate) fn opt_str(&self, idx: usize, column: &str) -> StoreResult<Option<&'r str>> {
-        self.value(idx)?.as_str_or_null().map_err(|e| self.bad(column, e))
+        self.value(idx)?.as_str_or_null().map_err(|_| self.bad(column, NOT_TEXT))
     }
 
     pub(crate) fn string(&self, idx: usize, column: &str) -> StoreResult<String> {
@@ -62,12 +71,12 @@ impl<'r, 's> Cells<'r, 's> {
 
     pub(crate) fn date(&self, idx: usize, column: &str) -> StoreResult<Date> {
         let text = self.str(idx, column)?;
-        dates::parse_iso(text).map_err(|e| self.bad(column, e))
+        dates::parse_iso(text).map_err(|_| self.bad(column, NOT_DATE))
     }
 
     pub(crate) fn opt_date(&self, idx: usize, column: &str) -> StoreResult<Option<Date>> {
         match self.opt_str(idx, column)? {
-            Some(text) => dates::parse_iso(text).map(Some).map_err(|e| self.bad(column, e)),
+            Some(text) => dates::parse_iso(text).map(Some).map_err(|_| self.bad(column, NOT_DATE)),
             None => Ok(None),
         }
     }
@@ -79,7 +88,7 @@ impl<'r, 's> Cells<'r, 's> {
         from_code: fn(&str) -> Option<T>,
     ) -> StoreResult<T> {
         let text = self.str(idx, column)?;
-        from_code(text).ok_or_else(|| self.bad(column, format_args!("unknown code {text:?}")))
+        from_code(text).ok_or_else(|| self.bad(column, UNKNOWN_CODE))
     }
 
     pub(crate) fn opt_code<T>(
@@ -89,9 +98,7 @@ impl<'r, 's> Cells<'r, 's> {
         from_code: fn(&str) -> Option<T>,
     ) -> StoreResult<Option<T>> {
         match self.opt_str(idx, column)? {
-            Some(text) => from_code(text)
-                .map(Some)
-                .ok_or_else(|| self.bad(column, format_args!("unknown code {text:?}"))),
+            Some(text) => from_code(text).map(Some).ok_or_else(|| self.bad(column, UNKNOWN_CODE)),
             None => Ok(None),
         }
     }
@@ -101,7 +108,7 @@ impl<'r, 's> Cells<'r, 's> {
         u32::try_from(n)
             .ok()
             .and_then(|n| Kato::from_u32(n).ok())
-            .ok_or_else(|| self.bad(column, format_args!("{n} is not a KATO code")))
+            .ok_or_else(|| self.bad(column, NOT_KATO))
     }
 
     pub(crate) fn opt_kato(&self, idx: usize, column: &str) -> StoreResult<Option<Kato>> {
@@ -121,7 +128,7 @@ pub(crate) const PERSON_COLUMNS: &str = "p.id, p.iin, p.iin_as_reported, p.last_
 pub(crate) fn person(row: &Row<'_>, at: usize) -> StoreResult<Person> {
     let c = Cells::new(row, "person", at);
     let iin = match c.opt_str(at + 1, "iin")? {
-        Some(text) => Some(text.parse::<Iin>().map_err(|e| c.bad("iin", e))?),
+        Some(text) => Some(text.parse::<Iin>().map_err(|_| c.bad("iin", NOT_IIN))?),
         None => None,
     };
     Ok(Person {
@@ -184,13 +191,13 @@ pub(crate) const OBSERVATION_COLUMNS: &str = "id, family_id, person_id, indicato
 pub(crate) fn observation(row: &Row<'_>) -> StoreResult<StoredObservation> {
     let c = Cells::new(row, "observation", 0);
     let indicator: IndicatorKey =
-        c.str(3, "indicator")?.parse().map_err(|e| c.bad("indicator", e))?;
+        c.str(3, "indicator")?.parse().map_err(|_| c.bad("indicator", UNKNOWN_CODE))?;
     let value = ObservationValue::from_columns(
         indicator,
         c.opt_i64(4, "value_num")?,
         c.opt_str(5, "value_text")?,
     )
-    .map_err(|e| c.bad("value_num/value_text", e))?;
+    .map_err(|_| c.bad("value_num/value_text", NOT_OF_KIND))?;
     Ok(StoredObservation {
         id: ObservationId(c.i64(0, "id")?),
         observation: Observation {
@@ -218,7 +225,7 @@ pub(crate) fn territory(row: &Row<'_>) -> StoreResult<Territory> {
         2 => KatoLevel::District,
         3 => KatoLevel::Okrug,
         4 => KatoLevel::Settlement,
-        n => return Err(c.bad("level", format_args!("{n} is not a level 1–4"))),
+        _ => return Err(c.bad("level", "not a level 1–4")),
     };
     Ok(Territory {
         code: c.kato(0, "code")?,

@@ -6,14 +6,13 @@ use std::sync::LazyLock;
 
 use rusqlite::Connection;
 use shanyraq_domain::{
-    BatchId, FamilyId, Iin, ImportBatch, Kato, PersonId, PersonName, Role, SettlementType,
-    Territory, TreeVersion,
+    BatchId, FamilyId, Iin, ImportBatch, Kato, PersonId, PersonName, SettlementType, Territory,
+    TreeVersion,
 };
 use shanyraq_store::{
     FamilyCursor, FamilyPage, FamilyRecord, FamilySummary, Member, NextIds, PageRequest,
     PersonRecord, StoreResult, StoreStats, StoredObservation,
 };
-use time::Date;
 
 use crate::codec::{DateText, IinText, parse_timestamp};
 use crate::decode::{self, Cells};
@@ -117,13 +116,33 @@ fn subtree(root: Kato) -> (i64, i64) {
     (i64::from(lo), i64::from(hi))
 }
 
-/// One page of the families under `root` in (territory, id) order: a range scan of
-/// `families_territory_idx` from the cursor, one row more than asked to know whether more follow.
+/// A page of families in a code range after a (territory, id) cursor, with the current head and
+/// the number of current members, in one statement: a range scan of `families_territory_idx`
+/// from the cursor, and per family two lookups on the memberships' primary key (which starts with
+/// `family_id`). Current: `valid_from <= ?6 < valid_until` ([`shanyraq_domain::Membership::holds_on`]);
+/// ISO dates compare as text.
+const FAMILY_PAGE: &str = "SELECT page.id, page.territory_code, page.settlement_type, \
+        p.last_name, p.first_name, p.patronymic, page.member_count \
+    FROM (SELECT f.id, f.territory_code, f.settlement_type, \
+            (SELECT m.person_id FROM memberships m \
+             WHERE m.family_id = f.id AND m.role = 'head' AND m.valid_from <= ?6 \
+               AND (m.valid_until IS NULL OR m.valid_until > ?6) \
+             ORDER BY m.person_id LIMIT 1) AS head_id, \
+            (SELECT count(*) FROM memberships c \
+             WHERE c.family_id = f.id AND c.valid_from <= ?6 \
+               AND (c.valid_until IS NULL OR c.valid_until > ?6)) AS member_count \
+          FROM families f \
+          WHERE f.territory_code BETWEEN ?1 AND ?2 AND (f.territory_code, f.id) > (?3, ?4) \
+          ORDER BY f.territory_code, f.id LIMIT ?5) page \
+    LEFT JOIN persons p ON p.id = page.head_id \
+    ORDER BY page.territory_code, page.id";
+
+/// One page of the families under `root` in (territory, id) order, as of `page.on`; one row more
+/// than the page is read to know whether more follow.
 pub(crate) fn families_in_territory(
     conn: &Connection,
     root: Kato,
     page: PageRequest,
-    today: Date,
 ) -> StoreResult<FamilyPage> {
     let (lo, hi) = subtree(root);
     // Without a cursor, start before the first code of the subtree.
@@ -131,38 +150,34 @@ pub(crate) fn families_in_territory(
         Some(c) => (i64::from(c.territory.as_u32()), c.id.0),
         None => (lo - 1, i64::MAX),
     };
-    let limit = page.limit.max(1);
-    let tx = conn.unchecked_transaction().map_err(store_error)?;
-    let mut items = Vec::with_capacity(limit as usize);
+    let limit = page.effective_limit() as usize;
+    let mut items = Vec::with_capacity(limit);
     let mut more = false;
-    {
-        let mut st = tx
-            .prepare_cached(
-                "SELECT id, territory_code, settlement_type FROM families \
-                 WHERE territory_code BETWEEN ?1 AND ?2 AND (territory_code, id) > (?3, ?4) \
-                 ORDER BY territory_code, id LIMIT ?5",
-            )
-            .map_err(store_error)?;
-        let mut rows =
-            st.query((lo, hi, after_code, after_id, i64::from(limit) + 1)).map_err(store_error)?;
-        while let Some(row) = rows.next().map_err(store_error)? {
-            if items.len() == limit as usize {
-                more = true;
-                break;
-            }
-            let c = Cells::new(row, "family", 0);
-            items.push(FamilySummary {
-                id: FamilyId(c.i64(0, "id")?),
-                territory: c.kato(1, "territory_code")?,
-                settlement_type: c.code(2, "settlement_type", SettlementType::from_code)?,
-                head: None,
-                member_count: 0,
-            });
+    let mut st = conn.prepare_cached(FAMILY_PAGE).map_err(store_error)?;
+    let on = DateText::new(page.on);
+    let mut rows =
+        st.query((lo, hi, after_code, after_id, limit as i64 + 1, on)).map_err(store_error)?;
+    while let Some(row) = rows.next().map_err(store_error)? {
+        if items.len() == limit {
+            more = true;
+            break;
         }
-    }
-    let today = DateText::new(today);
-    for item in &mut items {
-        summarise(&tx, item, &today)?;
+        let c = Cells::new(row, "family", 0);
+        let head = match c.opt_string(3, "last_name")? {
+            Some(last) => Some(PersonName {
+                last,
+                first: c.string(4, "first_name")?,
+                patronymic: c.opt_string(5, "patronymic")?,
+            }),
+            None => None,
+        };
+        items.push(FamilySummary {
+            id: FamilyId(c.i64(0, "id")?),
+            territory: c.kato(1, "territory_code")?,
+            settlement_type: c.code(2, "settlement_type", SettlementType::from_code)?,
+            head,
+            member_count: u32::try_from(c.i64(6, "member_count")?).unwrap_or(u32::MAX),
+        });
     }
     let next = if more {
         items.last().map(|s| FamilyCursor { territory: s.territory, id: s.id })
@@ -170,35 +185,6 @@ pub(crate) fn families_in_territory(
         None
     };
     Ok(FamilyPage { items, next })
-}
-
-/// Fills in the current head and member count. Current: `valid_from <= today < valid_until`;
-/// ISO dates compare as text.
-fn summarise(conn: &Connection, item: &mut FamilySummary, today: &DateText) -> StoreResult<()> {
-    let mut st = conn
-        .prepare_cached(
-            "SELECT m.role, p.id, p.last_name, p.first_name, p.patronymic \
-             FROM memberships m JOIN persons p ON p.id = m.person_id \
-             WHERE m.family_id = ?1 AND m.valid_from <= ?2 \
-               AND (m.valid_until IS NULL OR m.valid_until > ?2) \
-             ORDER BY p.id",
-        )
-        .map_err(store_error)?;
-    let mut rows = st.query((item.id.0, today)).map_err(store_error)?;
-    let mut count = 0u32;
-    while let Some(row) = rows.next().map_err(store_error)? {
-        count += 1;
-        let c = Cells::new(row, "membership of person", 1);
-        if item.head.is_none() && c.code(0, "role", Role::from_code)? == Role::Head {
-            item.head = Some(PersonName {
-                last: c.string(2, "last_name")?,
-                first: c.string(3, "first_name")?,
-                patronymic: c.opt_string(4, "patronymic")?,
-            });
-        }
-    }
-    item.member_count = count;
-    Ok(())
 }
 
 pub(crate) fn count_families_in_territory(conn: &Connection, root: Kato) -> StoreResult<u64> {
@@ -277,7 +263,10 @@ pub(crate) fn batch(conn: &Connection, id: BatchId) -> StoreResult<Option<Import
     let c = Cells::new(row, "import batch", 0);
     let ts = |idx: usize, column: &str| -> StoreResult<Option<_>> {
         c.opt_str(idx, column)?
-            .map(|t| parse_timestamp(t).map_err(|e| corrupt("import batch", id, column, e)))
+            .map(|t| {
+                parse_timestamp(t)
+                    .map_err(|_| corrupt("import batch", id, column, "not an RFC 3339 timestamp"))
+            })
             .transpose()
     };
     let started_at =
@@ -291,4 +280,65 @@ pub(crate) fn batch(conn: &Connection, id: BatchId) -> StoreResult<Option<Import
         rows_accepted: c.i64(5, "rows_accepted")?,
         rows_rejected: c.i64(6, "rows_rejected")?,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use shanyraq_store::contract::fixtures::{self, AKMOLA, BATCH_MAIN, LISTED_ON, kato};
+
+    use super::*;
+    use crate::{migrate, write};
+
+    thread_local! {
+        /// Statements started on this thread's traced connection.
+        static STATEMENTS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn count_statement(event: TraceEvent<'_>) {
+        if let TraceEvent::Stmt(..) = event {
+            STATEMENTS.with(|n| n.set(n.get() + 1));
+        }
+    }
+
+    /// A migrated in-memory database holding `families` generated families.
+    fn database(families: usize) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate::run(&mut conn, migrate::MIGRATIONS).unwrap();
+        write::create_batch(&mut conn, &fixtures::batches()[0]).unwrap();
+        let chunk = fixtures::generated(NextIds::FIRST, families, BATCH_MAIN, &fixtures::places());
+        write::insert_population(&mut conn, &chunk).unwrap();
+        conn
+    }
+
+    /// The page and the number of statements it took.
+    fn traced_page(conn: &Connection, limit: u32) -> (FamilyPage, usize) {
+        conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(count_statement));
+        STATEMENTS.with(|n| n.set(0));
+        let request = PageRequest { after: None, limit, on: LISTED_ON };
+        let page = families_in_territory(conn, kato(AKMOLA), request).unwrap();
+        conn.trace_v2(TraceEventCodes::empty(), None);
+        (page, STATEMENTS.with(Cell::get))
+    }
+
+    #[test]
+    fn a_page_is_one_statement_whatever_its_size() {
+        let conn = database(120);
+        let (small, one) = traced_page(&conn, 1);
+        let (large, many) = traced_page(&conn, 60);
+        assert_eq!((small.items.len(), large.items.len()), (1, 60));
+        assert!(large.items.iter().all(|s| s.member_count > 0 && s.head.is_some()));
+        assert_eq!((one, many), (1, 1), "statements for a page of 1 and of 60");
+    }
+
+    #[test]
+    fn the_page_size_is_capped() {
+        let conn = database(PageRequest::MAX_LIMIT as usize * 2);
+        let (page, _) = traced_page(&conn, u32::MAX);
+        assert_eq!(page.items.len(), PageRequest::MAX_LIMIT as usize);
+        assert!(page.items.capacity() <= PageRequest::MAX_LIMIT as usize + 1);
+        assert!(page.next.is_some());
+    }
 }

@@ -17,7 +17,7 @@ use shanyraq_store::{
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 
-use crate::conn::{Role, ensure_file, open_connection};
+use crate::conn::{Access, Role, check_file, open_connection};
 use crate::error::join_error;
 use crate::pool::ReaderPool;
 use crate::{migrate, read, schema, write};
@@ -45,13 +45,27 @@ struct Inner {
 }
 
 impl SqliteStore {
-    /// Opens the database file at `path`, creating an empty one if missing (but not a missing
-    /// directory). Never migrates. Blocking: call it before serving or from a blocking task.
+    /// Opens the existing database file at `path`, changing nothing on disk: a missing file is
+    /// [`StoreError::Open`] with [`shanyraq_store::OpenFailure::NotFound`], so that a mistyped
+    /// path leaves no empty database behind. Never migrates. Blocking: call it before serving or
+    /// from a blocking task.
     pub fn open(path: &Path) -> StoreResult<SqliteStore> {
-        ensure_file(path)?;
-        let writer = open_connection(path, Role::Writer)?;
+        SqliteStore::open_with(path, Access::Existing)
+    }
+
+    /// Opens the database file at `path`, creating an empty one if it is missing (but not a
+    /// missing directory), and puts it in WAL mode. For the commands that set a database up
+    /// (`migrate`, `demo`). Never migrates. Blocking, like [`SqliteStore::open`].
+    pub fn create_or_open(path: &Path) -> StoreResult<SqliteStore> {
+        SqliteStore::open_with(path, Access::CreateIfMissing)
+    }
+
+    fn open_with(path: &Path, access: Access) -> StoreResult<SqliteStore> {
+        check_file(path, access)?;
+        // The writer first: it alone sets the journal mode, which the readers then find.
+        let writer = open_connection(path, Role::Writer, access)?;
         let readers = (0..READERS)
-            .map(|_| open_connection(path, Role::Reader))
+            .map(|_| open_connection(path, Role::Reader, Access::Existing))
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(SqliteStore {
             inner: Arc::new(Inner {
@@ -208,8 +222,7 @@ impl PopulationStore for SqliteStore {
         root: Kato,
         page: PageRequest,
     ) -> StoreResult<FamilyPage> {
-        let today = OffsetDateTime::now_utc().date();
-        self.read(move |conn| read::families_in_territory(conn, root, page, today)).await
+        self.read(move |conn| read::families_in_territory(conn, root, page)).await
     }
 
     async fn count_families_in_territory(&self, root: Kato) -> StoreResult<u64> {

@@ -23,18 +23,21 @@
 //!   Sort in Rust where the engine's collation might differ.
 //! - "Latest" per (indicator, person): the greatest `observed_at`, ties broken by the greater
 //!   observation id; ids grow in the order observations appear in a chunk.
-//! - `FamilySummary`: a member is current when [`Membership::holds_on`] today (UTC); `head` is
-//!   the current member with role head (lowest person id if several); `member_count` counts
-//!   current members.
+//! - `FamilySummary`: a member is current when [`Membership::holds_on`] the request's
+//!   [`PageRequest::on`] (the store never reads a clock for it); `head` is the current member
+//!   with role head (lowest person id if several); `member_count` counts current members.
 //! - `FamilyPage::next` is `None` exactly when no family follows; a request `after` a cursor
-//!   starts strictly after it.
+//!   starts strictly after it. A page holds at most [`PageRequest::effective_limit`] families,
+//!   whatever `limit` asks for.
 //! - A duplicate key (person, family, batch) or a duplicate IIN is `StoreError::Conflict`, and a
-//!   chunk that fails leaves nothing behind. `finish_batch` of an unknown batch is
-//!   `StoreError::NotFound`.
+//!   chunk that fails leaves nothing behind. No error message carries a stored or written value
+//!   of personal data (an IIN, a name, a date of birth): messages name tables, columns,
+//!   constraints and row keys. `finish_batch` of an unknown batch is `StoreError::NotFound`.
 //! - Timestamps are given and read back in UTC; the fixtures use whole seconds.
 //! - The shape of the migrated schema is [`expected_schema`]: type classes `integer`, `text`,
 //!   `date`, `timestamp` (also `real`, `blob`, `boolean` should they appear), columns in
-//!   declaration order, and only explicitly named indexes (no primary keys). The migration
+//!   declaration order, only explicitly named indexes (no primary keys) with their uniqueness,
+//!   primary keys, foreign keys and CHECK constraints (by the columns they read). The migration
 //!   runner's own table (`schema_migrations`, or whatever the backend's runner uses) is not part
 //!   of it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -46,14 +49,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use shanyraq_domain::{BatchId, FamilyId, IndicatorKey, Membership, Observation, ObservationValue};
 use shanyraq_domain::{Kato, PersonId, Sex, Tenge};
-use time::OffsetDateTime;
+use time::Date;
 use time::macros::{date, datetime};
 
 use crate::error::StoreError;
 use crate::port::Store;
 use crate::records::{
-    ColumnShape, FamilyCursor, FamilyPage, FamilySummary, Member, MigrationOutcome, NextIds,
-    PageRequest, PersonRecord, PopulationChunk, SchemaShape, StoreStats,
+    CheckShape, ColumnShape, FamilyCursor, FamilyPage, FamilySummary, ForeignKeyShape, IndexShape,
+    Member, MigrationOutcome, NextIds, PageRequest, PersonRecord, PopulationChunk, SchemaShape,
+    StoreStats,
 };
 use fixtures::*;
 
@@ -74,6 +78,8 @@ macro_rules! store_contract_tests {
             person_by_iin_with_memberships,
             families_in_territory_pages_the_subtree,
             family_summaries_count_current_members,
+            current_members_follow_the_requested_day,
+            page_size_is_capped,
             count_families_in_territory,
             next_ids_follow_inserts,
             conflicting_chunk_changes_nothing,
@@ -93,8 +99,9 @@ macro_rules! store_contract_tests {
     };
 }
 
-/// Tables, columns and named indexes every backend's migrated schema has (primary keys are not
-/// listed as indexes; the unique IIN is the named unique index `persons_iin_key`).
+/// Tables, columns, named indexes, keys and checks every backend's migrated schema has
+/// (primary keys are not listed as indexes; the unique IIN is the named unique index
+/// `persons_iin_key`).
 pub fn expected_schema() -> SchemaShape {
     fn col(name: &str, type_class: &str, nullable: bool) -> ColumnShape {
         ColumnShape { name: name.into(), type_class: type_class.into(), nullable }
@@ -186,19 +193,61 @@ pub fn expected_schema() -> SchemaShape {
             ],
         ),
     ];
-    let indexes: [(&str, &[&str]); 5] = [
-        ("territories_parent_idx", &["parent_code"]),
-        ("persons_iin_key", &["iin"]),
-        ("families_territory_idx", &["territory_code", "id"]),
-        ("memberships_person_idx", &["person_id"]),
-        ("observations_family_idx", &["family_id", "indicator", "observed_at"]),
+    let names = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let indexes: [(&str, &str, &[&str], bool); 5] = [
+        ("territories_parent_idx", "territories", &["parent_code"], false),
+        ("persons_iin_key", "persons", &["iin"], true),
+        ("families_territory_idx", "families", &["territory_code", "id"], false),
+        ("memberships_person_idx", "memberships", &["person_id"], false),
+        (
+            "observations_family_idx",
+            "observations",
+            &["family_id", "indicator", "observed_at"],
+            false,
+        ),
+    ];
+    let primary_keys: [(&str, &[&str]); 7] = [
+        ("territory_versions", &["id"]),
+        ("territories", &["code"]),
+        ("import_batches", &["id"]),
+        ("persons", &["id"]),
+        ("families", &["id"]),
+        ("memberships", &["family_id", "person_id", "valid_from"]),
+        ("observations", &["id"]),
+    ];
+    let fk = |column: &str, ref_table: &str| ForeignKeyShape {
+        columns: vec![column.to_owned()],
+        ref_table: ref_table.to_owned(),
+        ref_columns: vec!["id".to_owned()],
+    };
+    let foreign_keys = [
+        ("memberships", vec![fk("family_id", "families"), fk("person_id", "persons")]),
+        (
+            "observations",
+            vec![
+                fk("batch_id", "import_batches"),
+                fk("family_id", "families"),
+                fk("person_id", "persons"),
+            ],
+        ),
+    ];
+    let check = |column: &str| CheckShape { columns: vec![column.to_owned()] };
+    let checks = [
+        ("territories", vec![check("level")]),
+        ("persons", vec![check("sex")]),
+        ("memberships", vec![check("role")]),
     ];
     SchemaShape {
         tables: tables.into_iter().map(|(n, c)| (n.to_owned(), c)).collect(),
         indexes: indexes
             .into_iter()
-            .map(|(n, c)| (n.to_owned(), c.iter().map(|s| (*s).to_owned()).collect()))
+            .map(|(n, table, c, unique)| {
+                (n.to_owned(), IndexShape { table: table.to_owned(), columns: names(c), unique })
+            })
             .collect(),
+        primary_keys: primary_keys.into_iter().map(|(t, c)| (t.to_owned(), names(c))).collect(),
+        foreign_keys: foreign_keys.into_iter().map(|(t, f)| (t.to_owned(), f)).collect(),
+        checks: checks.into_iter().map(|(t, c)| (t.to_owned(), c)).collect(),
     }
 }
 
@@ -236,16 +285,11 @@ pub fn expected_latest(chunk: &PopulationChunk, family: FamilyId) -> Vec<Observa
     best.into_values().cloned().collect()
 }
 
-fn today() -> time::Date {
-    OffsetDateTime::now_utc().date()
-}
-
-/// The summary a listing shows for `family` of `chunk`.
-pub fn expected_summary(chunk: &PopulationChunk, family: FamilyId) -> FamilySummary {
+/// The summary a listing for day `on` shows for `family` of `chunk`.
+pub fn expected_summary(chunk: &PopulationChunk, family: FamilyId, on: Date) -> FamilySummary {
     let f = chunk.families.iter().find(|f| f.id == family).unwrap();
-    let today = today();
     let current: Vec<&Membership> =
-        chunk.memberships.iter().filter(|m| m.family == family && m.holds_on(today)).collect();
+        chunk.memberships.iter().filter(|m| m.family == family && m.holds_on(on)).collect();
     let head = current
         .iter()
         .filter(|m| m.role == shanyraq_domain::Role::Head)
@@ -282,13 +326,14 @@ async fn loaded(store: &dyn Store) -> PopulationChunk {
     sample
 }
 
-/// Every page of `root`'s subtree with `limit`, checking the paging rules on the way.
-async fn walk(store: &dyn Store, root: Kato, limit: u32) -> Vec<FamilySummary> {
+/// Every page of `root`'s subtree with `limit`, as listed on `on`, checking the paging rules on
+/// the way.
+async fn walk_on(store: &dyn Store, root: Kato, limit: u32, on: Date) -> Vec<FamilySummary> {
     let mut all = Vec::new();
     let mut after = None;
     loop {
         let FamilyPage { items, next } = store
-            .families_in_territory(root, PageRequest { after, limit })
+            .families_in_territory(root, PageRequest { after, limit, on })
             .await
             .expect("list families");
         assert!(items.len() <= limit as usize, "a page of {} with limit {limit}", items.len());
@@ -308,6 +353,11 @@ async fn walk(store: &dyn Store, root: Kato, limit: u32) -> Vec<FamilySummary> {
         assert!(all.len() < 100_000, "paging does not end");
     }
     all
+}
+
+/// [`walk_on`] the fixtures' listing day.
+async fn walk(store: &dyn Store, root: Kato, limit: u32) -> Vec<FamilySummary> {
+    walk_on(store, root, limit, LISTED_ON).await
 }
 
 fn expected_ids_in(chunks: &[&PopulationChunk], root: Kato) -> Vec<FamilyId> {
@@ -353,6 +403,10 @@ pub async fn schema_has_the_agreed_shape(store: &dyn Store) {
         assert_eq!(&shape.tables[table], columns, "columns of {table}");
     }
     assert_eq!(shape.indexes, expected.indexes, "indexes");
+    assert_eq!(shape.primary_keys, expected.primary_keys, "primary keys");
+    assert_eq!(shape.foreign_keys, expected.foreign_keys, "foreign keys");
+    assert_eq!(shape.checks, expected.checks, "checks");
+    assert!(shape.indexes["persons_iin_key"].unique, "the IIN is unique");
 }
 
 /// A loaded tree is found by code, children come in code order, and the version is kept.
@@ -594,14 +648,17 @@ pub async fn families_in_territory_pages_the_subtree(store: &dyn Store) {
     assert_eq!(ids.len(), akmola.len(), "no family twice");
     assert!(!ids.contains(&F_AKHMETOV), "a family of Astana is not in Akmola");
     let empty = store
-        .families_in_territory(kato(ABAI), PageRequest { after: None, limit: 10 })
+        .families_in_territory(kato(ABAI), PageRequest { after: None, limit: 10, on: LISTED_ON })
         .await
         .unwrap();
     assert_eq!(empty, FamilyPage { items: vec![], next: None });
     // A cursor past the end of the subtree gives an empty last page.
     let past = FamilyCursor { territory: kato(AKMOLA + 9_999_999), id: FamilyId(i64::MAX) };
     let page = store
-        .families_in_territory(kato(AKMOLA), PageRequest { after: Some(past), limit: 10 })
+        .families_in_territory(
+            kato(AKMOLA),
+            PageRequest { after: Some(past), limit: 10, on: LISTED_ON },
+        )
         .await
         .unwrap();
     assert_eq!(page, FamilyPage { items: vec![], next: None });
@@ -612,7 +669,7 @@ pub async fn family_summaries_count_current_members(store: &dyn Store) {
     let sample = loaded(store).await;
     let listed = walk(store, kato(AKMOLA), 100).await;
     for s in &listed {
-        assert_eq!(s, &expected_summary(&sample, s.id), "summary of family {}", s.id);
+        assert_eq!(s, &expected_summary(&sample, s.id, LISTED_ON), "summary of family {}", s.id);
     }
     let by_id = |id: FamilyId| listed.iter().find(|s| s.id == id).unwrap();
     let f1 = by_id(F_SERIKBAYEV);
@@ -621,6 +678,86 @@ pub async fn family_summaries_count_current_members(store: &dyn Store) {
     assert_eq!((f2.member_count, f2.head.as_ref().map(|n| n.first.as_str())), (2, Some("Ерлан")));
     let f3 = by_id(F_PETROV);
     assert_eq!((f3.member_count, f3.head.clone()), (0, None), "a family whose only member died");
+}
+
+/// Which members are current depends on the day the request names, not on any clock: a
+/// membership counts from its first day and no longer on its `until` day.
+pub async fn current_members_follow_the_requested_day(store: &dyn Store) {
+    let sample = loaded(store).await;
+    let summary = |listed: &[FamilySummary], id: FamilyId| {
+        let s = listed.iter().find(|s| s.id == id).unwrap().clone();
+        (s.member_count, s.head.map(|n| n.first))
+    };
+    let head = |name: &str| Some(name.to_owned());
+    // (day before, day of, family, before, after): Ivan's membership ends on 2026-01-15, Erlan
+    // leaves family 1 and heads family 2 from 2024-06-01, Ayaulym joins on 2025-12-01.
+    let cases = [
+        (date!(2026 - 01 - 14), date!(2026 - 01 - 15), F_PETROV, (1, head("Иван")), (0, None)),
+        (date!(2024 - 05 - 31), date!(2024 - 06 - 01), F_ERLAN, (0, None), (2, head("Ерлан"))),
+        (
+            date!(2024 - 05 - 31),
+            date!(2024 - 06 - 01),
+            F_SERIKBAYEV,
+            (4, head("Арман")),
+            (3, head("Арман")),
+        ),
+        (
+            date!(2025 - 11 - 30),
+            date!(2025 - 12 - 01),
+            F_SERIKBAYEV,
+            (3, head("Арман")),
+            (4, head("Арман")),
+        ),
+    ];
+    for (before, after, family, then, now) in cases {
+        for (on, want) in [(before, then), (after, now)] {
+            let listed = walk_on(store, kato(AKMOLA), 3, on).await;
+            assert_eq!(summary(&listed, family), want, "family {family} on {on}");
+            for s in &listed {
+                assert_eq!(s, &expected_summary(&sample, s.id, on), "family {} on {on}", s.id);
+            }
+        }
+    }
+}
+
+/// A page never holds more than [`PageRequest::MAX_LIMIT`] families, however many are asked
+/// for, and a limit of 0 is a page of one.
+pub async fn page_size_is_capped(store: &dyn Store) {
+    migrated(store).await;
+    store.replace_territories(&tree()).await.unwrap();
+    store.create_batch(&batches()[0]).await.unwrap();
+    let many = PageRequest::MAX_LIMIT as usize + 30;
+    let chunk = generated(
+        NextIds::FIRST,
+        many,
+        BATCH_MAIN,
+        &[(kato(AZAT), shanyraq_domain::SettlementType::RuralSettlement)],
+    );
+    store.insert_population(&chunk).await.unwrap();
+    let max = PageRequest::MAX_LIMIT as usize;
+    for limit in [PageRequest::MAX_LIMIT + 1, 100_000, u32::MAX] {
+        let page = store
+            .families_in_territory(kato(AKMOLA), PageRequest { after: None, limit, on: LISTED_ON })
+            .await
+            .unwrap();
+        assert_eq!(page.items.len(), max, "limit {limit}");
+        let last = page.items.last().unwrap();
+        assert_eq!(page.next, Some(FamilyCursor { territory: last.territory, id: last.id }));
+        let rest = store
+            .families_in_territory(
+                kato(AKMOLA),
+                PageRequest { after: page.next, limit, on: LISTED_ON },
+            )
+            .await
+            .unwrap();
+        assert_eq!((rest.items.len(), rest.next), (many - max, None), "limit {limit}");
+    }
+    let one = store
+        .families_in_territory(kato(AKMOLA), PageRequest { after: None, limit: 0, on: LISTED_ON })
+        .await
+        .unwrap();
+    assert_eq!(one.items.len(), 1);
+    assert!(one.next.is_some());
 }
 
 /// Counting agrees with the fixture at every level.
@@ -665,6 +802,7 @@ pub async fn conflicting_chunk_changes_nothing(store: &dyn Store) {
     let next = store.next_ids().await.unwrap();
     let fresh = || generated(next, 3, BATCH_MAIN, &places());
     let arman = sample.persons.iter().find(|p| p.id == P_ARMAN).unwrap().clone();
+    let arman_iin = arman.iin.unwrap().to_string();
 
     let mut same_iin = fresh();
     same_iin.persons.last_mut().unwrap().iin = arman.iin;
@@ -677,6 +815,9 @@ pub async fn conflicting_chunk_changes_nothing(store: &dyn Store) {
     {
         let err = store.insert_population(&chunk).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "a duplicate {what}: {err:?}");
+        let message = format!("{err} {err:?}");
+        assert!(!message.contains(&arman_iin), "the IIN is in the message: {message}");
+        assert!(!message.contains("Серікбаев"), "a name is in the message: {message}");
         assert_eq!(store.stats().await.unwrap(), before, "a failed chunk ({what}) left rows");
         assert_eq!(store.family(next.family).await.unwrap(), None);
         assert_eq!(store.next_ids().await.unwrap(), next);

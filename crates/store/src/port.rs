@@ -25,7 +25,8 @@ pub trait SchemaStore: Send + Sync {
     /// Applies every pending migration in one transaction. Refuses a schema newer than
     /// [`SchemaStore::supported_schema_version`].
     async fn migrate(&self) -> StoreResult<MigrationOutcome>;
-    /// Tables, columns and indexes as they are in the database, for the parity test and diagnostics.
+    /// Tables, columns, indexes (with their uniqueness), primary and foreign keys and CHECK
+    /// constraints as they are in the database, for the parity test and diagnostics.
     async fn describe_schema(&self) -> StoreResult<SchemaShape>;
 }
 
@@ -66,7 +67,9 @@ pub trait PopulationStore: Send + Sync {
     async fn insert_population(&self, chunk: &PopulationChunk) -> StoreResult<()>;
     async fn family(&self, id: FamilyId) -> StoreResult<Option<FamilyRecord>>;
     async fn person_by_iin(&self, iin: Iin) -> StoreResult<Option<PersonRecord>>;
-    /// Families whose territory lies in `root`'s subtree, in (territory, id) order.
+    /// Families whose territory lies in `root`'s subtree, in (territory, id) order: at most
+    /// [`PageRequest::effective_limit`] of them, with heads and member counts as of
+    /// [`PageRequest::on`].
     async fn families_in_territory(&self, root: Kato, page: PageRequest)
     -> StoreResult<FamilyPage>;
     async fn count_families_in_territory(&self, root: Kato) -> StoreResult<u64>;

@@ -7,6 +7,7 @@ use shanyraq_domain::{
     BatchId, Family, FamilyId, Kato, Membership, Observation, ObservationId, Person, PersonId,
     PersonName, SettlementType,
 };
+use time::Date;
 
 /// Which engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +112,24 @@ pub struct FamilyCursor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
     pub after: Option<FamilyCursor>,
+    /// Families per page. Backends clamp it to `1..=`[`PageRequest::MAX_LIMIT`] (see
+    /// [`PageRequest::effective_limit`]), so that no request can make a page, or the buffer
+    /// reserved for one, arbitrarily large.
     pub limit: u32,
+    /// The day whose memberships count as current for `head` and `member_count`. The caller
+    /// chooses it (the application: today in the country's time zone), so that the store never
+    /// reads a clock and the answer does not depend on the server's zone.
+    pub on: Date,
+}
+
+impl PageRequest {
+    /// The largest page a backend returns.
+    pub const MAX_LIMIT: u32 = 500;
+
+    /// `limit` clamped to `1..=MAX_LIMIT`: the page size a backend actually uses.
+    pub fn effective_limit(&self) -> u32 {
+        self.limit.clamp(1, Self::MAX_LIMIT)
+    }
 }
 
 /// A page of families, in (territory code, family id) order, stable across calls.
@@ -142,9 +160,43 @@ pub struct ColumnShape {
     pub nullable: bool,
 }
 
-/// Tables (name → columns in order) and index names (name → indexed columns).
+/// An explicitly created index: its table, columns in order, and whether it is unique.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct IndexShape {
+    pub table: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+/// A foreign key: `columns` of the owning table refer to `ref_columns` of `ref_table`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ForeignKeyShape {
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    pub ref_columns: Vec<String>,
+}
+
+/// A CHECK constraint, described by the columns it reads (sorted). The engines print the same
+/// condition differently (PostgreSQL rewrites `BETWEEN` and `IN`), so the expression itself is not
+/// compared; which columns are checked, and how many checks there are, is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CheckShape {
+    pub columns: Vec<String>,
+}
+
+/// The schema as the parity test and the contract compare it. Per-table maps leave out tables
+/// that have no entry of that kind (no foreign key, no CHECK).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SchemaShape {
+    /// Table → columns in declaration order.
     pub tables: BTreeMap<String, Vec<ColumnShape>>,
-    pub indexes: BTreeMap<String, Vec<String>>,
+    /// Index name → what it indexes; only explicitly created indexes (not those behind primary
+    /// keys, whose names are engine-specific).
+    pub indexes: BTreeMap<String, IndexShape>,
+    /// Table → primary-key columns in key order.
+    pub primary_keys: BTreeMap<String, Vec<String>>,
+    /// Table → its foreign keys, sorted.
+    pub foreign_keys: BTreeMap<String, Vec<ForeignKeyShape>>,
+    /// Table → its CHECK constraints, sorted.
+    pub checks: BTreeMap<String, Vec<CheckShape>>,
 }

@@ -7,10 +7,11 @@ use crate::cli::GenerateArgs;
 use crate::commands::generate;
 use crate::rss::peak_rss_bytes;
 
-/// Migrates, generates `args.families` families and prints rates and peak memory.
+/// Generates `args.families` families into a migrated database and prints rates and peak
+/// memory. Like `generate`, it neither creates a database nor moves its schema: run
+/// `shanyraq migrate` first.
 pub async fn generate(db: &DbUrl, args: GenerateArgs) -> anyhow::Result<()> {
-    let store = database::connect(db).await?;
-    database::migrate(store.as_ref()).await?;
+    let store = database::open_current(db).await?;
     let report = generate::generate_into(&store, &args).await?;
     generate::print_report(&report);
     let secs = report.elapsed.as_secs_f64().max(f64::EPSILON);

@@ -1,6 +1,6 @@
 //! `shanyraq demo`: migrate, fill an empty database with a synthetic district, serve.
 
-use shanyraq_app::database;
+use shanyraq_app::database::{self, Access};
 use shanyraq_store::DbUrl;
 
 use crate::cli::{DemoArgs, GenerateArgs};
@@ -12,7 +12,7 @@ pub async fn run(db: &DbUrl, args: DemoArgs) -> anyhow::Result<()> {
     {
         std::fs::create_dir_all(dir)?;
     }
-    let store = database::connect(db).await?;
+    let store = database::connect(db, Access::CreateIfMissing).await?;
     let report = database::migrate(store.as_ref()).await?;
     if report.schema.from != report.schema.to {
         println!("{db}: schema migrated to version {}", report.schema.to);

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use shanyraq_app::database;
 use shanyraq_app::generate::{GenerateReport, GenerateRequest, generate};
+use shanyraq_domain::territory;
 use shanyraq_store::{DbUrl, Store};
 use shanyraq_synth::DataErrorRates;
-use time::OffsetDateTime;
 
 use crate::cli::GenerateArgs;
 
@@ -25,7 +25,7 @@ pub fn request(args: &GenerateArgs) -> GenerateRequest {
         families: args.families,
         seed: args.seed,
         region: args.region,
-        as_of: args.as_of.unwrap_or_else(|| OffsetDateTime::now_utc().date()),
+        as_of: args.as_of.unwrap_or_else(|| territory::bundled_version().as_of),
         errors: DataErrorRates {
             wrong_check_digit_per_mille: args
                 .wrong_check_digit_per_mille

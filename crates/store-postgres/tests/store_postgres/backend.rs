@@ -13,6 +13,7 @@ use shanyraq_store::{
     BatchStore, OpenFailure, PopulationChunk, PopulationStore, SchemaStore, StoreError,
 };
 use shanyraq_store_postgres::{MIGRATIONS, Migration, PostgresStore};
+use sqlx::{Connection, PgConnection};
 use time::macros::{date, datetime};
 
 fn open_failure(err: StoreError) -> (String, OpenFailure) {
@@ -232,6 +233,9 @@ async fn conflicts_leave_nothing_behind(store: &PostgresStore) {
     same_iin.persons[0].iin = Some(arman_iin());
     let err = store.insert_population(&same_iin).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(ref m) if m.contains("persons_iin_key")), "{err:?}");
+    // The server's DETAIL would say `Key (iin)=(…) already exists`: the IIN stays out.
+    let message = format!("{err} {err:?}");
+    assert!(!message.contains(&arman_iin().to_string()), "the IIN is in the message: {message}");
     // References to a family, a person and a batch that are not stored.
     let mut no_family = chunk(4, 4, "Жоқ", None);
     no_family.observations[0].family = FamilyId(99);
@@ -298,8 +302,11 @@ async fn schema_migrations_is_not_part_of_the_described_schema() {
     assert_eq!(persons[0].name, "id");
     assert_eq!(persons[0].type_class, "integer");
     assert!(!persons[0].nullable);
-    assert_eq!(shape.indexes["persons_iin_key"], ["iin"]);
-    assert_eq!(shape.indexes["families_territory_idx"], ["territory_code", "id"]);
+    assert_eq!(shape.indexes["persons_iin_key"].columns, ["iin"]);
+    assert!(shape.indexes["persons_iin_key"].unique);
+    assert_eq!(shape.indexes["families_territory_idx"].columns, ["territory_code", "id"]);
+    assert!(!shape.indexes["families_territory_idx"].unique);
+    assert_eq!(shape.primary_keys["memberships"], ["family_id", "person_id", "valid_from"]);
     assert!(!shape.indexes.keys().any(|k| k.ends_with("_pkey")), "{:?}", shape.indexes.keys());
 }
 
@@ -320,4 +327,121 @@ fn database_is_replaced_in_urls() {
         "postgres://u:p@h/x?sslmode=disable"
     );
     assert_eq!(with_database("postgresql://h", "x"), "postgresql://h/x");
+}
+
+/// Waits until a session of this database other than `observer` waits for a lock. Polls, and
+/// gives up (failing the test) only after a long while: the waiting itself is what is tested.
+async fn until_a_read_waits_for_a_lock(observer: &mut PgConnection) {
+    for _ in 0..6_000 {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'
+               AND pid <> pg_backend_pid()",
+        )
+        .fetch_one(&mut *observer)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the read never waited for the table the test holds");
+}
+
+/// The family card reads the family, its members and its observations in three statements. A
+/// writer holds the observations table while the card is read, adds a newer wage and commits
+/// before the card's last statement may run: the card still shows the wage of its snapshot.
+#[tokio::test]
+async fn a_family_card_is_one_snapshot() {
+    let Some(db) = TestDb::create().await else { return };
+    let store = db.migrated_store().await;
+    store.create_batch(&batch(1)).await.unwrap();
+    store.insert_population(&chunk(1, 1, "Бірінші", None)).await.unwrap();
+    let mut writer = PgConnection::connect(db.url()).await.unwrap();
+    let mut observer = PgConnection::connect(db.url()).await.unwrap();
+    let mut tx = writer.begin().await.unwrap();
+    sqlx::query("LOCK TABLE observations IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let reader = {
+        let store = store.clone();
+        tokio::spawn(async move { store.family(FamilyId(1)).await })
+    };
+    until_a_read_waits_for_a_lock(&mut observer).await;
+    sqlx::query(
+        "INSERT INTO observations
+             (family_id, person_id, indicator, value_num, source, observed_at, valid_from, batch_id)
+         VALUES (1, 1, 'income.wage', 999000, 'tax', '2026-06-01', '2026-06-01', 1)",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let record = reader.await.unwrap().unwrap().expect("family 1 is stored");
+    let wages: Vec<&ObservationValue> =
+        record.latest_observations.iter().map(|s| &s.observation.value).collect();
+    assert_eq!(wages, [&ObservationValue::Money(Tenge(250_000))], "a fact from after the snapshot");
+    // Afterwards the new fact is there.
+    let later = store.family(FamilyId(1)).await.unwrap().unwrap();
+    assert_eq!(
+        later.latest_observations[0].observation.value,
+        ObservationValue::Money(Tenge(999_000))
+    );
+}
+
+/// The same for the IIN lookup: a membership committed between its two statements is not seen.
+#[tokio::test]
+async fn a_person_lookup_is_one_snapshot() {
+    let Some(db) = TestDb::create().await else { return };
+    let store = db.migrated_store().await;
+    store.create_batch(&batch(1)).await.unwrap();
+    store.insert_population(&chunk(1, 1, "Бірінші", None)).await.unwrap();
+    let mut writer = PgConnection::connect(db.url()).await.unwrap();
+    let mut observer = PgConnection::connect(db.url()).await.unwrap();
+    let mut tx = writer.begin().await.unwrap();
+    sqlx::query("LOCK TABLE memberships IN ACCESS EXCLUSIVE MODE").execute(&mut *tx).await.unwrap();
+    let reader = {
+        let store = store.clone();
+        tokio::spawn(async move { store.person_by_iin(arman_iin()).await })
+    };
+    until_a_read_waits_for_a_lock(&mut observer).await;
+    sqlx::raw_sql(
+        "INSERT INTO families (id, territory_code, settlement_type, registered_on)
+             VALUES (2, 113220100, 'district_centre', '2026-06-01');
+         INSERT INTO memberships (family_id, person_id, role, valid_from)
+             VALUES (2, 1, 'head', '2026-06-01');",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let record = reader.await.unwrap().unwrap().expect("person 1 is stored");
+    let families: Vec<FamilyId> = record.memberships.iter().map(|m| m.family).collect();
+    assert_eq!(families, [FamilyId(1)], "a membership from after the snapshot");
+    let later = store.person_by_iin(arman_iin()).await.unwrap().unwrap();
+    assert_eq!(later.memberships.len(), 2);
+}
+
+/// A stored IIN that is not one is reported by table, key and column, without its digits.
+#[tokio::test]
+async fn a_broken_iin_is_corrupt_without_its_digits() {
+    let Some(db) = TestDb::create().await else { return };
+    let store = db.migrated_store().await;
+    store.create_batch(&batch(1)).await.unwrap();
+    store.insert_population(&chunk(1, 1, "Бірінші", None)).await.unwrap();
+    let good = arman_iin().to_string();
+    let last = good.chars().last().unwrap().to_digit(10).unwrap();
+    let broken = format!("{}{}", &good[..11], (last + 1) % 10);
+    sqlx::query("UPDATE persons SET iin = $1 WHERE id = 1")
+        .bind(&broken)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let err = store.family(FamilyId(1)).await.unwrap_err();
+    let message = format!("{err} {err:?}");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    assert!(message.contains("persons id=1, column iin"), "{message}");
+    assert!(!message.contains(&broken), "the stored value is in the message: {message}");
 }

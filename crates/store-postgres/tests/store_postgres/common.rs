@@ -76,6 +76,11 @@ impl TestDb {
         Some(TestDb { name, url, server, roles: Mutex::default() })
     }
 
+    /// The URL of this database, for connections of a test's own.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// A store on this database, not migrated.
     pub async fn store(&self) -> PostgresStore {
         PostgresStore::connect(&self.url).await.expect("connecting to the test database")

@@ -45,7 +45,8 @@ pub struct TempStore {
 impl TempStore {
     pub fn new() -> TempStore {
         let dir = TempDir::new("store");
-        let store = SqliteStore::open(&dir.path().join("test.db")).expect("open a fresh store");
+        let store =
+            SqliteStore::create_or_open(&dir.path().join("test.db")).expect("create a fresh store");
         TempStore { store: Some(store), _dir: dir }
     }
 }

@@ -3,21 +3,44 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 
 use crate::common::{TempDir, TempStore};
 use rusqlite::Connection;
 use shanyraq_store::contract::fixtures::{self, BATCH_MAIN, F_SERIKBAYEV};
-use shanyraq_store::{NextIds, OpenFailure, PopulationStore, SchemaStore, Store, StoreError};
+use shanyraq_store::{
+    NextIds, OpenFailure, PopulationStore, SchemaStore, Store, StoreError, StoreResult,
+};
 use shanyraq_store_sqlite::SqliteStore;
 
-fn open_failure(path: &std::path::Path) -> OpenFailure {
-    match SqliteStore::open(path) {
+type Opener = fn(&Path) -> StoreResult<SqliteStore>;
+
+/// Both ways of opening, named for messages.
+const OPENERS: [(&str, Opener); 2] =
+    [("open", SqliteStore::open), ("create_or_open", SqliteStore::create_or_open)];
+
+fn failure_of(open: Opener, path: &Path) -> OpenFailure {
+    match open(path) {
         Err(StoreError::Open { target, reason }) => {
             assert_eq!(target, path.display().to_string());
             reason
         }
         other => panic!("expected an open error for {}, got {other:?}", path.display()),
     }
+}
+
+fn open_failure(path: &Path) -> OpenFailure {
+    failure_of(SqliteStore::open, path)
+}
+
+/// The files in `dir`, by name.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 async fn loaded(store: &dyn Store) {
@@ -33,8 +56,35 @@ async fn loaded(store: &dyn Store) {
 fn a_missing_directory_is_not_found_and_not_created() {
     let dir = TempDir::new("missing");
     let path = dir.path().join("no-such-dir").join("x.db");
+    for (how, open) in OPENERS {
+        assert_eq!(failure_of(open, &path), OpenFailure::NotFound, "{how}");
+        assert!(!dir.path().join("no-such-dir").exists(), "{how}");
+    }
+}
+
+#[test]
+fn open_does_not_create_a_missing_file() {
+    let dir = TempDir::new("nofile");
+    let path = dir.path().join("typo.db");
     assert_eq!(open_failure(&path), OpenFailure::NotFound);
-    assert!(!dir.path().join("no-such-dir").exists());
+    assert!(listing(dir.path()).is_empty(), "left behind: {:?}", listing(dir.path()));
+}
+
+#[tokio::test]
+async fn open_changes_nothing_on_disk() {
+    let dir = TempDir::new("untouched");
+    let path = dir.path().join("empty.db");
+    // An empty database as any SQLite program leaves it: no bytes, rollback journal.
+    drop(Connection::open(&path).unwrap());
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), 0);
+    drop(store);
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0, "the file was written to");
+    assert_eq!(listing(dir.path()), ["empty.db"]);
+    let raw = Connection::open(&path).unwrap();
+    let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "delete", "opening switched the journal mode");
 }
 
 #[test]
@@ -43,9 +93,11 @@ fn a_read_only_directory_is_permission_denied() {
     let ro = dir.path().join("ro");
     std::fs::create_dir(&ro).unwrap();
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // Root ignores directory permissions; there the check cannot be made.
+    // Root ignores directory permissions; there the check cannot be made (the mapping itself is
+    // tested in the crate's unit tests).
     if !ignores_permissions(&ro) {
-        assert_eq!(open_failure(&ro.join("x.db")), OpenFailure::PermissionDenied);
+        let failure = failure_of(SqliteStore::create_or_open, &ro.join("x.db"));
+        assert_eq!(failure, OpenFailure::PermissionDenied);
     }
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
@@ -65,13 +117,15 @@ fn ignores_permissions(dir: &std::path::Path) -> bool {
 fn a_read_only_file_is_permission_denied() {
     let dir = TempDir::new("rofile");
     let path = dir.path().join("ro.db");
-    drop(SqliteStore::open(&path).unwrap());
+    drop(SqliteStore::create_or_open(&path).unwrap());
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let ro = dir.path().join("ro");
     std::fs::create_dir(&ro).unwrap();
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
     if !ignores_permissions(&ro) {
-        assert_eq!(open_failure(&path), OpenFailure::PermissionDenied);
+        for (how, open) in OPENERS {
+            assert_eq!(failure_of(open, &path), OpenFailure::PermissionDenied, "{how}");
+        }
     }
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
@@ -82,7 +136,7 @@ fn a_writable_file_in_a_read_only_directory_is_permission_denied() {
     let sub = dir.path().join("sub");
     std::fs::create_dir(&sub).unwrap();
     let path = sub.join("x.db");
-    drop(SqliteStore::open(&path).unwrap());
+    drop(SqliteStore::create_or_open(&path).unwrap());
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o555)).unwrap();
     if !ignores_permissions(&sub) {
         // The write-ahead log cannot be created next to it.
@@ -97,25 +151,34 @@ fn a_file_that_is_not_a_database_is_refused() {
     let path = dir.path().join("notes.db");
     let text = "This is a text file, not a database.\n".repeat(40);
     std::fs::write(&path, &text).unwrap();
-    assert_eq!(open_failure(&path), OpenFailure::NotADatabase);
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "the file is left alone");
+    for (how, open) in OPENERS {
+        assert_eq!(failure_of(open, &path), OpenFailure::NotADatabase, "{how}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "{how} left the file alone");
+    }
 }
 
 #[test]
 fn a_directory_is_not_a_database_file() {
     let dir = TempDir::new("isdir");
-    assert!(matches!(open_failure(dir.path()), OpenFailure::Other(m) if m.contains("directory")));
+    for (how, open) in OPENERS {
+        let failure = failure_of(open, dir.path());
+        assert!(matches!(&failure, OpenFailure::Other(m) if m.contains("directory")), "{how}");
+    }
 }
 
 #[test]
-fn opening_creates_an_empty_file_in_wal_mode() {
+fn create_or_open_creates_an_empty_file_in_wal_mode() {
     let dir = TempDir::new("create");
     let path = dir.path().join("new.db");
-    let store = SqliteStore::open(&path).unwrap();
+    let store = SqliteStore::create_or_open(&path).unwrap();
     assert!(path.is_file());
     let raw = Connection::open(&path).unwrap();
     let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
+    drop(store);
+    drop(raw);
+    // Later opens find it as it was left.
+    let store = SqliteStore::open(&path).unwrap();
     drop(store);
 }
 
@@ -175,6 +238,7 @@ async fn a_value_that_does_not_read_back_is_corrupt() {
     match &err {
         StoreError::Corrupt(m) => {
             assert!(m.contains("person 2") && m.contains("birth_date"), "{m}");
+            assert!(!m.contains("1985-13-45"), "the stored value is in the message: {m}");
         }
         other => panic!("expected Corrupt, got {other:?}"),
     }
@@ -182,6 +246,26 @@ async fn a_value_that_does_not_read_back_is_corrupt() {
     raw.execute("UPDATE observations SET indicator = 'income.lottery' WHERE id = 1", []).unwrap();
     let err = store.family(F_SERIKBAYEV).await.unwrap_err();
     assert!(matches!(&err, StoreError::Corrupt(m) if m.contains("indicator")), "{err:?}");
+    assert!(!err.to_string().contains("lottery"), "{err}");
+}
+
+/// A stored IIN that is not one is named by table, row and column; its digits stay out of the
+/// message, which may be logged.
+#[tokio::test]
+async fn a_broken_iin_is_corrupt_without_its_digits() {
+    let store = TempStore::new();
+    loaded(&*store).await;
+    let raw = Connection::open(store.path()).unwrap();
+    let iin: String =
+        raw.query_row("SELECT iin FROM persons WHERE id = 2", [], |r| r.get(0)).unwrap();
+    let last = iin.chars().last().unwrap().to_digit(10).unwrap();
+    let broken = format!("{}{}", &iin[..11], (last + 1) % 10);
+    raw.execute("UPDATE persons SET iin = ?1 WHERE id = 2", [&broken]).unwrap();
+    let err = store.family(F_SERIKBAYEV).await.unwrap_err();
+    let m = format!("{err} {err:?}");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    assert!(m.contains("person 2") && m.contains("column iin"), "{m}");
+    assert!(!m.contains(&broken) && !m.contains(&iin), "the IIN is in the message: {m}");
 }
 
 #[tokio::test]
@@ -203,7 +287,7 @@ async fn reads_do_not_wait_for_a_writer() {
 async fn data_survives_reopening() {
     let dir = TempDir::new("reopen");
     let path = dir.path().join("keep.db");
-    let store = SqliteStore::open(&path).unwrap();
+    let store = SqliteStore::create_or_open(&path).unwrap();
     loaded(&store).await;
     let stats = store.stats().await.unwrap();
     let family = store.family(F_SERIKBAYEV).await.unwrap();
