@@ -2,18 +2,26 @@
 //
 //   BASE_URL=http://127.0.0.1:8080 npm test
 //
-// For every page: the right status and <html lang>, no request leaves the server's origin, no
-// console errors, no axe violations of WCAG 2.0/2.1 A and AA, and a full-page screenshot in
-// screenshots/ for people to look at. Uses Debian's chromium (CHROMIUM overrides the path).
+// For every page, on a desktop screen and on a 375 px wide phone: the right status and
+// <html lang>, no horizontal scrolling, no request leaves the server's origin, no console errors,
+// no axe violations of WCAG 2.0/2.1 A and AA, and a full-page screenshot in screenshots/ for
+// people to look at. Then the HTML of every page goes through the Nu HTML Checker (vnu.jar from
+// the vnu-jar package; needs Java). Uses Debian's chromium (CHROMIUM overrides the path).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+
+/** The path of the Nu HTML Checker's jar, as the vnu-jar package ships it. */
+const VNU_JAR = String(createRequire(import.meta.url)('vnu-jar'));
 
 const BASE_URL = process.env.BASE_URL;
 if (!BASE_URL) {
@@ -43,6 +51,12 @@ const PAGES = [
   { name: 'not-found-en', path: '/no-such-page?lang=en', lang: 'en', status: 404 },
 ];
 
+/** A desktop screen, and a small, cheap phone: many of the people we serve use one. */
+const VIEWPORTS = [
+  { name: 'desktop', viewport: { width: 1280, height: 800 } },
+  { name: 'mobile', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true },
+];
+
 let browser;
 
 before(async () => {
@@ -67,8 +81,9 @@ after(async () => {
 });
 
 /** Opens `path` in a fresh context, recording requests and console errors. */
-async function open(path, { locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+async function open(path, { locale = 'en-US', screen = VIEWPORTS[0] } = {}) {
+  const { viewport, isMobile = false, hasTouch = false } = screen;
+  const context = await browser.newContext({ locale, viewport, isMobile, hasTouch });
   const page = await context.newPage();
   const foreign = [];
   const consoleErrors = [];
@@ -90,49 +105,123 @@ function describeViolations(violations) {
     .join('\n');
 }
 
+/** Every check of one page on one screen. */
+async function checkPage(spec, screen) {
+  // The browser asks for German, which the server does not offer: pages without ?lang=
+  // come in the server's default language.
+  const { context, page, response, foreign, consoleErrors } = await open(spec.path, {
+    locale: 'de-DE',
+    screen,
+  });
+  try {
+    assert.equal(response.status(), spec.status);
+    assert.match(response.headers()['content-type'], /^text\/html/);
+    assert.match(response.headers()['content-security-policy'], /default-src 'self'/);
+    assert.equal(await page.getAttribute('html', 'lang'), spec.lang);
+    assert.equal(await page.locator('h1').count(), 1, 'one heading says what the page is for');
+    assert.ok((await page.title()).length > 0);
+    if (spec.lang === 'kk') {
+      assert.match(await page.locator('body').innerText(), KAZAKH_LETTERS);
+    }
+    // Nothing is wider than the screen: the page never scrolls sideways.
+    const width = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    assert.equal(width.client, screen.viewport.width, 'the page is laid out for the screen');
+    assert.ok(width.scroll <= width.client, `scrolls sideways: ${width.scroll} px > ${width.client} px`);
+    // Every language is one click away.
+    for (const l of ['kk', 'ru', 'en']) {
+      assert.equal(await page.locator(`nav a[hreflang="${l}"]`).count(), 1, `switcher offers ${l}`);
+    }
+    // Keyboard first: the first Tab lands on the skip link, which is then visible.
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+    assert.equal(focused, '#main');
+    assert.ok(await page.locator('.skip-link').isVisible());
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => document.activeElement?.blur());
+
+    await page.screenshot({ path: join(shots, `${spec.name}-${screen.name}.png`), fullPage: true });
+
+    const axe = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+    assert.equal(axe.violations.length, 0, describeViolations(axe.violations));
+
+    assert.deepEqual(foreign, [], 'nothing is loaded from outside the server');
+    const errors = consoleErrors.filter((e) => !(spec.status === 404 && /404/.test(e)));
+    assert.deepEqual(errors, [], 'no console errors (a CSP violation would show here)');
+  } finally {
+    await context.close();
+  }
+}
+
 describe('every page', () => {
   for (const spec of PAGES) {
-    test(`${spec.name}: ${spec.path}`, async () => {
-      // The browser asks for German, which the server does not offer: pages without ?lang=
-      // come in the server's default language.
-      const { context, page, response, foreign, consoleErrors } = await open(spec.path, {
-        locale: 'de-DE',
-      });
-      try {
-        assert.equal(response.status(), spec.status);
-        assert.match(response.headers()['content-type'], /^text\/html/);
-        assert.match(response.headers()['content-security-policy'], /default-src 'self'/);
-        assert.equal(await page.getAttribute('html', 'lang'), spec.lang);
-        assert.equal(await page.locator('h1').count(), 1, 'one heading says what the page is for');
-        assert.ok((await page.title()).length > 0);
-        if (spec.lang === 'kk') {
-          assert.match(await page.locator('body').innerText(), KAZAKH_LETTERS);
-        }
-        // Every language is one click away.
-        for (const l of ['kk', 'ru', 'en']) {
-          assert.equal(await page.locator(`nav a[hreflang="${l}"]`).count(), 1, `switcher offers ${l}`);
-        }
-        // Keyboard first: the first Tab lands on the skip link, which is then visible.
-        await page.keyboard.press('Tab');
-        const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
-        assert.equal(focused, '#main');
-        assert.ok(await page.locator('.skip-link').isVisible());
-        await page.keyboard.press('Escape');
-        await page.evaluate(() => document.activeElement?.blur());
-
-        await page.screenshot({ path: join(shots, `${spec.name}.png`), fullPage: true });
-
-        const axe = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-        assert.equal(axe.violations.length, 0, describeViolations(axe.violations));
-
-        assert.deepEqual(foreign, [], 'nothing is loaded from outside the server');
-        const errors = consoleErrors.filter((e) => !(spec.status === 404 && /404/.test(e)));
-        assert.deepEqual(errors, [], 'no console errors (a CSP violation would show here)');
-      } finally {
-        await context.close();
-      }
-    });
+    for (const screen of VIEWPORTS) {
+      test(`${spec.name} (${screen.name}): ${spec.path}`, () => checkPage(spec, screen));
+    }
   }
+});
+
+/** Runs the Nu HTML Checker on `files` (paths) and returns its messages. */
+function nuCheck(files) {
+  const run = spawnSync('java', ['-jar', VNU_JAR, '--errors-only', '--format', 'json', ...files], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.ifError(run.error);
+  // The report goes to stderr; the exit status is 1 when there are errors.
+  try {
+    return JSON.parse(run.stderr).messages;
+  } catch {
+    return assert.fail(`the checker gave no JSON report (status ${run.status}):\n${run.stderr}${run.stdout}`);
+  }
+}
+
+describe('valid HTML', () => {
+  test('every page passes the Nu HTML Checker', async () => {
+    const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+    assert.ok(
+      !java.error && java.status === 0,
+      'Java is needed to run the Nu HTML Checker (vnu.jar). Install it; on Debian: ' +
+        'apt-get install default-jre-headless',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'shanyraq-html-'));
+    try {
+      /** File name → the page's path on the server. */
+      const pages = new Map();
+      for (const spec of PAGES) {
+        const response = await fetch(new URL(spec.path, base), {
+          headers: { 'Accept-Language': 'de-DE' },
+        });
+        assert.equal(response.status, spec.status, spec.path);
+        const name = `${spec.name}.html`;
+        writeFileSync(join(dir, name), await response.text());
+        pages.set(name, spec.path);
+      }
+      // A page known to be invalid (a head without a title) proves that the checker reads
+      // the files and reports what it finds.
+      const canary = 'canary.html';
+      writeFileSync(join(dir, canary), '<!DOCTYPE html><html lang="en"><head></head><body></body></html>');
+
+      const files = [...pages.keys(), canary].map((name) => join(dir, name));
+      const messages = nuCheck(files).map((m) => ({ ...m, file: basename(new URL(m.url).pathname) }));
+      assert.ok(
+        messages.some((m) => m.file === canary && m.type === 'error'),
+        `the checker missed the error planted in ${canary}: ${JSON.stringify(messages)}`,
+      );
+      const errors = messages
+        .filter((m) => m.file !== canary)
+        .map((m) => {
+          const where = `${pages.get(m.file) ?? m.url}:${m.lastLine ?? '?'}:${m.lastColumn ?? '?'}`;
+          const extract = m.extract ? `\n    ${m.extract.replace(/\s+/g, ' ')}` : '';
+          return `${where}: ${m.type}: ${m.message}${extract}`;
+        });
+      assert.deepEqual(errors, [], `invalid HTML:\n${errors.join('\n')}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('language choice', () => {

@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::i18n::{self, Tr};
+
 /// Everything the reference page shows.
 #[derive(Debug, Clone, Default)]
 pub struct DocsModel {
@@ -32,11 +34,26 @@ pub struct OperationDoc {
 #[derive(Debug, Clone)]
 pub struct ParamDoc {
     pub name: String,
+    /// Where the parameter goes, as OpenAPI says it: `path`, `query`, `header` or `cookie`.
     pub location: String,
     pub ty: TypeDoc,
     pub required: bool,
     /// Safe HTML.
     pub description: String,
+}
+
+impl ParamDoc {
+    /// The Fluent key that names the location in the reader's language, when it is one of
+    /// the four OpenAPI knows.
+    pub fn location_key(&self) -> Option<&'static str> {
+        match self.location.as_str() {
+            "path" => Some("docs-in-path"),
+            "query" => Some("docs-in-query"),
+            "header" => Some("docs-in-header"),
+            "cookie" => Some("docs-in-cookie"),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -72,28 +89,50 @@ pub struct PropertyDoc {
     pub description: String,
 }
 
-/// A type as a reader sees it: words, and a link when it names a schema.
+/// A type as a reader sees it. The schema's own words (`string`, `integer (int64)`) and schema
+/// names stay as the document spells them; the words joining them are ours and are translated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypeDoc {
-    pub parts: Vec<TypePart>,
+pub enum TypeDoc {
+    /// JSON Schema words with their format, bounds or values: `integer (int64), 1–500`.
+    Term(String),
+    /// A schema of this document, linked to its section.
+    Schema(String),
+    /// An array of the inner type.
+    Array(Box<TypeDoc>),
+    /// Any one of these (`oneOf`, `anyOf`, a list of types).
+    OneOf(Vec<TypeDoc>),
+    /// All of these at once (`allOf`).
+    AllOf(Vec<TypeDoc>),
+    /// No constraint at all.
+    Any,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypePart {
-    pub text: String,
-    /// `#schema-Name` when the part names a schema.
-    pub link: Option<String>,
-}
+/// Stands for the inner type inside a translated array phrase until the phrase is escaped.
+const INNER: &str = "\u{E000}";
 
 impl TypeDoc {
-    fn word(text: impl Into<String>) -> TypeDoc {
-        TypeDoc { parts: vec![TypePart { text: text.into(), link: None }] }
+    /// The type as HTML in the page's language. Everything English carries `lang="en"`, so
+    /// that screen readers switch voice on kk and ru pages.
+    pub fn html(&self, tr: &Tr) -> String {
+        match self {
+            TypeDoc::Term(text) => format!("<span lang=\"en\">{}</span>", escape(text)),
+            TypeDoc::Schema(name) => {
+                format!("<a href=\"#{}\" lang=\"en\">{}</a>", schema_anchor(name), escape(name))
+            }
+            TypeDoc::Array(inner) => {
+                let phrase = i18n::t_args(tr.0, "docs-type-array", &[("items", INNER.to_owned())]);
+                escape(&phrase).replace(INNER, &inner.html(tr))
+            }
+            TypeDoc::OneOf(items) => joined(items, &tr.t("docs-type-or"), tr),
+            TypeDoc::AllOf(items) => joined(items, &tr.t("docs-type-and"), tr),
+            TypeDoc::Any => escape(&tr.t("docs-type-any")),
+        }
     }
+}
 
-    fn then(mut self, other: TypeDoc) -> TypeDoc {
-        self.parts.extend(other.parts);
-        self
-    }
+fn joined(items: &[TypeDoc], word: &str, tr: &Tr) -> String {
+    let sep = format!(" {} ", escape(word));
+    items.iter().map(|t| t.html(tr)).collect::<Vec<_>>().join(&sep)
 }
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -154,6 +193,10 @@ fn anchor(text: &str) -> String {
     text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
 }
 
+fn schema_anchor(name: &str) -> String {
+    format!("schema-{}", anchor(name))
+}
+
 fn operation(path: &str, method: &str, op: &Value) -> OperationDoc {
     let params = op
         .get("parameters")
@@ -163,7 +206,7 @@ fn operation(path: &str, method: &str, op: &Value) -> OperationDoc {
         .map(|p| ParamDoc {
             name: str_of(p, "name").to_owned(),
             location: str_of(p, "in").to_owned(),
-            ty: p.get("schema").map_or_else(|| TypeDoc::word("any"), type_of),
+            ty: p.get("schema").map_or(TypeDoc::Any, type_of),
             required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
             description: inline_html(str_of(p, "description")),
         })
@@ -237,7 +280,7 @@ fn schema(name: &str, s: &Value) -> SchemaDoc {
     let is_plain = s.get("properties").is_none() && values.is_empty() && variants.is_empty();
     SchemaDoc {
         name: name.to_owned(),
-        anchor: format!("schema-{}", anchor(name)),
+        anchor: schema_anchor(name),
         description: inline_html(str_of(s, "description")),
         properties,
         values,
@@ -262,20 +305,19 @@ fn description_of(p: &Value) -> String {
         .to_owned()
 }
 
-/// A JSON Schema in words: `integer (int64)`, `array of Member`, `TerritoryView or null`.
+/// A JSON Schema as a reader sees it: `integer (int64)`, an array of `Member`, `null` or
+/// `TerritoryView`.
 pub fn type_of(s: &Value) -> TypeDoc {
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next().unwrap_or(r).to_owned();
-        let link = Some(format!("#schema-{}", anchor(&name)));
-        return TypeDoc { parts: vec![TypePart { text: name, link }] };
+        return TypeDoc::Schema(r.rsplit('/').next().unwrap_or(r).to_owned());
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(list) = s.get(key).and_then(Value::as_array) {
-            return joined(list.iter().map(type_of), " or ");
+            return either(list.iter().map(type_of).collect());
         }
     }
     if let Some(all) = s.get("allOf").and_then(Value::as_array) {
-        return joined(all.iter().map(type_of), " and ");
+        return TypeDoc::AllOf(all.iter().map(type_of).collect());
     }
     let types: Vec<&str> = match s.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
@@ -283,19 +325,19 @@ pub fn type_of(s: &Value) -> TypeDoc {
         _ => Vec::new(),
     };
     if types.is_empty() {
-        return TypeDoc::word("any");
+        return TypeDoc::Any;
     }
-    joined(types.iter().map(|t| single_type(t, s)), " or ")
+    either(types.iter().map(|t| single_type(t, s)).collect())
+}
+
+fn either(mut items: Vec<TypeDoc>) -> TypeDoc {
+    if items.len() == 1 { items.remove(0) } else { TypeDoc::OneOf(items) }
 }
 
 fn single_type(t: &str, s: &Value) -> TypeDoc {
     match t {
-        "array" => {
-            let items = s.get("items").map_or_else(|| TypeDoc::word("any"), type_of);
-            TypeDoc::word("array of ").then(items)
-        }
-        "object" => TypeDoc::word("object"),
-        "null" => TypeDoc::word("null"),
+        "array" => TypeDoc::Array(Box::new(s.get("items").map_or(TypeDoc::Any, type_of))),
+        "object" | "null" => TypeDoc::Term(t.to_owned()),
         other => {
             let mut text = other.to_owned();
             if let Some(f) = s.get("format").and_then(Value::as_str) {
@@ -316,18 +358,23 @@ fn single_type(t: &str, s: &Value) -> TypeDoc {
                     .collect();
                 text.push_str(&format!(": {}", vs.join(" | ")));
             }
-            TypeDoc::word(text)
+            TypeDoc::Term(text)
         }
     }
 }
 
-fn joined(items: impl Iterator<Item = TypeDoc>, sep: &str) -> TypeDoc {
-    let mut out = TypeDoc { parts: Vec::new() };
-    for (i, t) in items.enumerate() {
-        if i > 0 {
-            out.parts.push(TypePart { text: sep.to_owned(), link: None });
+/// Escapes `text` for HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
-        out.parts.extend(t.parts);
     }
     out
 }
@@ -360,27 +407,72 @@ pub fn inline_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::Lang;
     use serde_json::json;
 
-    fn text(t: &TypeDoc) -> String {
-        t.parts.iter().map(|p| p.text.as_str()).collect()
+    /// The words a reader sees, without the markup.
+    fn words(t: &TypeDoc, lang: Lang) -> String {
+        let html = t.html(&Tr(lang));
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
     }
 
     #[test]
     fn types_read_as_words() {
-        assert_eq!(
-            text(&type_of(&json!({"type": "integer", "format": "int64"}))),
-            "integer (int64)"
-        );
-        assert_eq!(text(&type_of(&json!({"type": ["string", "null"]}))), "string or null");
+        let int64 = type_of(&json!({"type": "integer", "format": "int64"}));
+        assert_eq!(int64.html(&Tr(Lang::En)), "<span lang=\"en\">integer (int64)</span>");
+        let nullable = type_of(&json!({"type": ["string", "null"]}));
+        assert_eq!(words(&nullable, Lang::En), "string or null");
         let limit = json!({"type": ["integer", "null"], "minimum": 1, "maximum": 500});
-        assert_eq!(text(&type_of(&limit)), "integer, 1–500 or null");
+        assert_eq!(words(&type_of(&limit), Lang::En), "integer, 1–500 or null");
+        let opt = json!({"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/T"}]});
+        assert_eq!(words(&type_of(&opt), Lang::En), "null or T");
+        assert_eq!(type_of(&json!({})), TypeDoc::Any);
+    }
+
+    #[test]
+    fn joining_words_are_translated_and_english_is_marked() {
         let arr =
             type_of(&json!({"type": "array", "items": {"$ref": "#/components/schemas/Member"}}));
-        assert_eq!(text(&arr), "array of Member");
-        assert_eq!(arr.parts[1].link.as_deref(), Some("#schema-Member"));
-        let opt = json!({"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/T"}]});
-        assert_eq!(text(&type_of(&opt)), "null or T");
+        assert_eq!(words(&arr, Lang::En), "array of Member");
+        assert_eq!(words(&arr, Lang::Ru), "массив Member");
+        assert_eq!(words(&arr, Lang::Kk), "Member жиымы");
+        assert!(
+            arr.html(&Tr(Lang::Kk)).contains("<a href=\"#schema-Member\" lang=\"en\">Member</a>")
+        );
+        let nullable = type_of(&json!({"type": ["string", "null"]}));
+        assert_eq!(words(&nullable, Lang::Kk), "string немесе null");
+        assert_eq!(words(&nullable, Lang::Ru), "string или null");
+        assert_eq!(words(&TypeDoc::Any, Lang::Ru), "любое значение");
+        let odd = type_of(&json!({"type": "string", "enum": ["a<b", "c"]}));
+        assert!(odd.html(&Tr(Lang::En)).contains("a&lt;b | c"), "{}", odd.html(&Tr(Lang::En)));
+    }
+
+    #[test]
+    fn parameter_locations_have_words() {
+        let param = |location: &str| ParamDoc {
+            name: "x".into(),
+            location: location.into(),
+            ty: TypeDoc::Any,
+            required: false,
+            description: String::new(),
+        };
+        for location in ["path", "query", "header", "cookie"] {
+            let key = param(location).location_key().unwrap();
+            for lang in Lang::ALL {
+                assert_ne!(i18n::t(lang, key), key, "{lang} lacks {key}");
+            }
+        }
+        assert_eq!(param("body").location_key(), None);
     }
 
     #[test]
@@ -425,7 +517,8 @@ mod tests {
         let op = &m.operations[0];
         assert_eq!((op.method.as_str(), op.path.as_str()), ("GET", "/a/{id}"));
         assert!(op.params[0].required);
-        assert_eq!(op.responses[0].ty.as_ref().map(text).as_deref(), Some("A"));
+        assert_eq!(op.params[0].location_key(), Some("docs-in-path"));
+        assert_eq!(op.responses[0].ty, Some(TypeDoc::Schema("A".into())));
         assert_eq!(m.schemas[0].properties.len(), 2);
         assert!(m.schemas[0].properties.iter().any(|p| p.name == "id" && p.required));
         assert_eq!(m.schemas[1].values, vec!["x", "y"]);

@@ -42,7 +42,8 @@ pub struct ErrorBody {
 /// What went wrong, for programs (`code`) and for people (`message`, in the request's language).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code, e.g. `iin.check_digit`, `kato.length`, `cursor.invalid`, `not_found`.
+    /// Stable code, e.g. `iin.check_digit`, `kato.length`, `cursor.invalid`, `not_found`; each
+    /// response of the API lists the codes it can carry.
     pub code: String,
     /// Human-readable, in kk, ru or en as negotiated (`?lang=`, `lang` cookie, `Accept-Language`).
     pub message: String,

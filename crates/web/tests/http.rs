@@ -338,7 +338,7 @@ fn population() -> PopulationChunk {
 }
 
 async fn open_store(dir: &tempfile::TempDir) -> SqliteStore {
-    SqliteStore::open(&dir.path().join("shanyraq.db")).unwrap()
+    SqliteStore::create_or_open(&dir.path().join("shanyraq.db")).unwrap()
 }
 
 async fn app_with(config: WebConfig) -> App {
@@ -661,7 +661,7 @@ async fn openapi_document_lists_every_route() {
         .as_array()
         .unwrap();
     let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["kato", "after", "limit"]);
+    assert_eq!(names, ["kato", "after", "limit", "lang"]);
     let family_400 = &doc["paths"]["/api/v1/persons/{iin}"]["get"]["responses"]["400"];
     assert!(
         family_400["content"]["application/json"]["schema"]["$ref"]
@@ -669,6 +669,151 @@ async fn openapi_document_lists_every_route() {
             .unwrap()
             .ends_with("/ErrorBody")
     );
+}
+
+/// The codes a response of the document names in backticks, e.g. `kato.length`.
+fn documented_codes(doc: &Value, template: &str, status: StatusCode) -> BTreeSet<String> {
+    let response = &doc["paths"][template]["get"]["responses"][status.as_str()];
+    let description = response["description"]
+        .as_str()
+        .unwrap_or_else(|| panic!("GET {template} does not document {status}"));
+    description.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn every_operation_declares_the_errors_it_can_return_and_the_language() {
+    let app = app().await;
+    let doc = app.get("/api/openapi.json").await.json();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = op["responses"].as_object().unwrap();
+            // Every address answers other methods; an id in the path can be malformed or
+            // unknown; everything under /api/v1 reads the database, which can fail or be away.
+            let mut expected = vec!["200", "405"];
+            if path.contains('{') {
+                expected.extend(["400", "404"]);
+            }
+            if path.starts_with("/api/v1/") {
+                expected.extend(["500", "503"]);
+            }
+            if path == "/health" {
+                expected.push("503");
+            }
+            for status in expected {
+                assert!(responses.contains_key(status), "{method} {path} lacks {status}");
+            }
+            for (status, response) in responses.iter().filter(|(s, _)| s.as_str() >= "400") {
+                let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                assert!(
+                    schema.as_str().is_some_and(|r| r.ends_with("/ErrorBody")),
+                    "{method} {path} {status}: {response}"
+                );
+                let status = StatusCode::from_bytes(status.as_bytes()).unwrap();
+                let codes = documented_codes(&doc, path, status);
+                assert!(!codes.is_empty(), "{method} {path} {status} names no error code");
+                for code in codes {
+                    let well_formed = code.split('.').all(|part| {
+                        !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    });
+                    assert!(well_formed, "{method} {path} {status}: `{code}` is not a code");
+                }
+            }
+            let lang = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["name"] == "lang")
+                .unwrap_or_else(|| panic!("{method} {path} does not document ?lang"));
+            assert_eq!(lang["in"], "query");
+            assert_eq!(lang["schema"]["enum"], serde_json::json!(["kk", "ru", "en"]));
+        }
+    }
+    assert_eq!(operations, 6);
+}
+
+#[tokio::test]
+async fn every_error_the_api_returns_is_documented_for_its_operation() {
+    let app = app().await;
+    let doc = app.get("/api/openapi.json").await.json();
+    let territory = "/api/v1/territories/{kato}";
+    let listing = "/api/v1/territories/{kato}/families";
+    let family = "/api/v1/families/{id}";
+    let person = "/api/v1/persons/{iin}";
+    let bad = StatusCode::BAD_REQUEST;
+    let missing = StatusCode::NOT_FOUND;
+    let unknown = Iin::from_structure(date!(1990 - 01 - 01), Sex::Male, 5).unwrap();
+    let unknown_person = format!("/api/v1/persons/{unknown}");
+    let cases = [
+        (territory, "/api/v1/territories/%FF", bad, "path.invalid"),
+        (territory, "/api/v1/territories/11382010", bad, "kato.length"),
+        (territory, "/api/v1/territories/11382O100", bad, "kato.non_digit"),
+        (territory, "/api/v1/territories/001000000", bad, "kato.no_region"),
+        (territory, "/api/v1/territories/990000000", missing, "not_found"),
+        (listing, "/api/v1/territories/%FF/families", bad, "path.invalid"),
+        (listing, "/api/v1/territories/1138201/families", bad, "kato.length"),
+        (listing, "/api/v1/territories/110000000/families?limit=1&limit=2", bad, "query.invalid"),
+        (listing, "/api/v1/territories/110000000/families?after=x", bad, "cursor.invalid"),
+        (listing, "/api/v1/territories/110000000/families?limit=0", bad, "limit.invalid"),
+        (listing, "/api/v1/territories/990000000/families", missing, "not_found"),
+        (family, "/api/v1/families/%FF", bad, "path.invalid"),
+        (family, "/api/v1/families/0", bad, "family_id.invalid"),
+        (family, "/api/v1/families/999", missing, "not_found"),
+        (person, "/api/v1/persons/%FF", bad, "path.invalid"),
+        (person, "/api/v1/persons/12345", bad, "iin.length"),
+        (person, "/api/v1/persons/7910283027x8", bad, "iin.non_digit"),
+        (person, "/api/v1/persons/791028302729", bad, "iin.check_digit"),
+        (person, unknown_person.as_str(), missing, "not_found"),
+    ];
+    for (template, uri, status, code) in &cases {
+        let r = app.get(uri).await;
+        assert_eq!((r.status, r.error_code().as_str()), (*status, *code), "{uri}");
+        let documented = documented_codes(&doc, template, *status);
+        assert!(documented.contains(*code), "{template} {status} omits `{code}`: {documented:?}");
+    }
+
+    let known_person = format!("/api/v1/persons/{HEAD_IIN}");
+    let v1 = [
+        (territory, "/api/v1/territories/110000000"),
+        (listing, "/api/v1/territories/110000000/families"),
+        (family, "/api/v1/families/1"),
+        (person, known_person.as_str()),
+    ];
+    let everything = v1
+        .iter()
+        .copied()
+        .chain([("/health", "/health"), ("/api/openapi.json", "/api/openapi.json")]);
+    for (template, uri) in everything {
+        let r = app
+            .send(Request::builder().method(Method::DELETE).uri(uri).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+        let code = r.error_code();
+        assert!(documented_codes(&doc, template, r.status).contains(&code), "{template}: {code}");
+    }
+    for (how, status) in [
+        (Broken::Failing, StatusCode::INTERNAL_SERVER_ERROR),
+        (Broken::Unreachable, StatusCode::SERVICE_UNAVAILABLE),
+    ] {
+        let broken = broken_app(how);
+        for (template, uri) in v1.iter().copied().chain([("/health", "/health")]) {
+            let r = broken.get(uri).await;
+            if template == "/health" && how == Broken::Failing {
+                // A failing store is as good as an absent one to a health check.
+                assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{uri}");
+            } else {
+                assert_eq!(r.status, status, "{how:?} {uri}");
+            }
+            let code = r.error_code();
+            let documented = documented_codes(&doc, template, r.status);
+            assert!(
+                documented.contains(&code),
+                "{template} {}: `{code}` not in {documented:?}",
+                r.status
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -693,6 +838,74 @@ async fn docs_page_renders_the_reference_without_outside_assets() {
     assert!(html.contains("href=\"#schema-FamilyView\""));
     assert!(!html.contains("http://") && !html.contains("https://"), "nothing from outside");
     assert!(!html.contains("<script"), "no script");
+}
+
+/// The words in Latin letters of a page's visible text and `<title>` that sit outside every
+/// element marked `lang="en"`: on a kk or ru page each is English a screen reader would read
+/// with the wrong voice, unless it is a name both languages write in Latin letters.
+fn unmarked_latin_words(html: &str) -> BTreeSet<String> {
+    const VOID: [&str; 5] = ["meta", "link", "br", "img", "input"];
+    // Open elements, each with whether its language is English.
+    let mut open: Vec<(String, bool)> = Vec::new();
+    let mut words = BTreeSet::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        let english = open.last().is_some_and(|(_, en)| *en);
+        if !english {
+            let text = rest[..lt].replace("&amp;", "&").replace("&quot;", "\"");
+            for word in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
+                words.insert(word.to_owned());
+            }
+        }
+        let gt = lt + rest[lt..].find('>').unwrap();
+        let tag = &rest[lt + 1..gt];
+        rest = &rest[gt + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let at =
+                open.iter().rposition(|(n, _)| n == name).unwrap_or_else(|| panic!("</{name}>"));
+            open.truncate(at);
+            continue;
+        }
+        let name = tag.split_whitespace().next().unwrap().to_ascii_lowercase();
+        if VOID.contains(&name.as_str()) {
+            continue;
+        }
+        let lang = tag.split_once(" lang=\"").and_then(|(_, v)| v.split('"').next());
+        open.push((name, lang.map_or(english, |l| l == "en")));
+    }
+    words
+}
+
+#[tokio::test]
+async fn kazakh_and_russian_pages_mark_every_english_word() {
+    let app = app().await;
+    // Names written in Latin letters in Kazakh and Russian too, and the levels A to E.
+    let names: BTreeSet<&str> = ["API", "JSON", "OpenAPI", "AGPL", "A", "E"].into();
+    for lang in ["kk", "ru"] {
+        for page in ["/", "/api/docs", "/no-such-page"] {
+            let html = app.get(&format!("{page}?lang={lang}")).await.text();
+            let unmarked: Vec<String> = unmarked_latin_words(&html)
+                .into_iter()
+                .filter(|w| !names.contains(w.as_str()))
+                .collect();
+            assert_eq!(unmarked, Vec::<String>::new(), "{page}?lang={lang}");
+        }
+    }
+    // The check sees English where it is not marked.
+    let english =
+        app.get("/?lang=en").await.text().replace("<html lang=\"en\">", "<html lang=\"kk\">");
+    assert!(unmarked_latin_words(&english).contains("platform"));
+
+    // Parameter locations and the words joining types are the page's own.
+    let docs = app.get("/api/docs?lang=kk").await.text();
+    assert!(docs.contains("\">мекенжай жолында</td>") && docs.contains("\">сұрау жолында</td>"));
+    assert!(docs.contains("</a> жиымы"), "the array phrase is Kazakh");
+    let docs = app.get("/api/docs?lang=ru").await.text();
+    assert!(docs.contains("\">в пути адреса</td>") && docs.contains("\">в строке запроса</td>"));
+    assert!(!docs.contains("\">path</td>") && !docs.contains("\">query</td>"));
 }
 
 #[tokio::test]
@@ -789,7 +1002,7 @@ async fn responses_are_compressed_when_asked() {
 }
 
 /// A store whose every call fails the same way, for the error paths.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Broken {
     /// The database cannot be reached.
     Unreachable,

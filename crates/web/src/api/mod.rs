@@ -15,8 +15,6 @@ use shanyraq_app::services::MAX_PAGE;
 use shanyraq_domain::dates::dotted;
 use shanyraq_domain::iin::{IinMismatch, IinStructureWarning};
 use shanyraq_domain::{FamilyId, Iin, Kato, Person, Sex};
-use shanyraq_store::PageRequest;
-use time::OffsetDateTime;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ReqLang;
@@ -99,10 +97,6 @@ fn parse_limit(text: Option<&str>) -> Result<u32, ApiError> {
         .ok_or_else(|| ApiError::bad_limit(MAX_PAGE))
 }
 
-fn today() -> time::Date {
-    OffsetDateTime::now_utc().date()
-}
-
 /// A territory of the KATO tree with the territories above it.
 #[utoipa::path(
     get,
@@ -111,8 +105,9 @@ fn today() -> time::Date {
     params(("kato" = String, Path, description = "KATO code, nine digits", example = "113820100")),
     responses(
         (status = 200, description = "The territory.", body = TerritoryView),
-        (status = 400, description = "Not a KATO code (`kato.length`, `kato.non_digit`, \
-            `kato.no_region`, `kato.empty`).", body = ErrorBody),
+        (status = 400, description = "Not a KATO code (`kato.empty`, `kato.length`, \
+            `kato.non_digit`, `kato.no_region`), or a path that is not UTF-8 (`path.invalid`).",
+            body = ErrorBody),
         (status = 404, description = "No such territory (`not_found`).", body = ErrorBody),
     )
 )]
@@ -147,8 +142,10 @@ pub async fn territory(
     ),
     responses(
         (status = 200, description = "A page of families.", body = FamilyListPage),
-        (status = 400, description = "A bad KATO code (`kato.*`), cursor (`cursor.invalid`) or \
-            page size (`limit.invalid`).", body = ErrorBody),
+        (status = 400, description = "A bad KATO code (`kato.empty`, `kato.length`, \
+            `kato.non_digit`, `kato.no_region`), cursor (`cursor.invalid`) or page size \
+            (`limit.invalid`); a query string that cannot be read, such as a parameter given \
+            twice (`query.invalid`); a path that is not UTF-8 (`path.invalid`).", body = ErrorBody),
         (status = 404, description = "No such territory (`not_found`).", body = ErrorBody),
     )
 )]
@@ -161,8 +158,7 @@ pub async fn families_in_territory(
     let Query(params) = params.map_err(|_| ApiError::bad_request("query.invalid"))?;
     let limit = parse_limit(params.limit.as_deref())?;
     let after = params.after.as_deref().map(|c| cursor::decode(c, root)).transpose()?;
-    let (territory, page) =
-        state.services.families_in_territory(root, PageRequest { after, limit }).await?;
+    let (territory, page) = state.services.families_in_territory(root, after, limit).await?;
     let ancestry = state.territories.ancestry(&state.services, &territory).await?;
     Ok(Json(FamilyListPage {
         territory: TerritoryView::new(&territory, &ancestry),
@@ -181,7 +177,8 @@ pub async fn families_in_territory(
     params(("id" = i64, Path, description = "Family id, a positive integer", example = 42)),
     responses(
         (status = 200, description = "The family card.", body = FamilyView),
-        (status = 400, description = "Not a family id (`family_id.invalid`).", body = ErrorBody),
+        (status = 400, description = "Not a family id (`family_id.invalid`), or a path that is \
+            not UTF-8 (`path.invalid`).", body = ErrorBody),
         (status = 404, description = "No such family (`not_found`).", body = ErrorBody),
     )
 )]
@@ -204,7 +201,7 @@ pub async fn family(
         }
         None => None,
     };
-    let today = today();
+    let today = state.services.today();
     let members = record
         .members
         .iter()
@@ -224,8 +221,8 @@ pub async fn family(
     responses(
         (status = 200, description = "The person.", body = PersonDetail),
         (status = 400, description = "Not a valid IIN (`iin.length`, `iin.non_digit`, \
-            `iin.check_digit`, `iin.unissuable`, `iin.empty`); the message says what is wrong.",
-            body = ErrorBody),
+            `iin.check_digit`, `iin.unissuable`, `iin.empty`); the message says what is wrong. \
+            A path that is not UTF-8 gets `path.invalid`.", body = ErrorBody),
         (status = 404, description = "No person with this IIN (`not_found`).", body = ErrorBody),
     )
 )]
@@ -236,7 +233,7 @@ pub async fn person(
 ) -> ApiResult<PersonDetail> {
     let iin: Iin = path_value(iin)?.parse()?;
     let record = state.services.person_by_iin(iin).await?;
-    let today = today();
+    let today = state.services.today();
     Ok(Json(PersonDetail {
         person: person_view(&record.person, lang),
         memberships: record

@@ -1,6 +1,10 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations and the response types.
 
-use utoipa::OpenApi;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{
+    Content, ObjectBuilder, Ref, RefOr, Required, Response, ResponseBuilder, Type,
+};
+use utoipa::{Modify, OpenApi};
 
 use super::dto::{
     AddressView, DisabilityKind, FactSource, FamilyListItem, FamilyListPage, FamilyView,
@@ -16,9 +20,11 @@ use crate::error::{ErrorBody, ErrorDetail};
         title = "Shanyraq API",
         description = "Read access to families, persons and territories of Shanyraq, a platform \
             for digital social support.\n\n\
-            Every error is JSON `{\"error\": {\"code\", \"message\"}}`: `code` is stable, \
-            `message` is for people, in Kazakh, Russian or English as the request asks \
-            (`?lang=kk|ru|en`, the `lang` cookie, or `Accept-Language`).\n\n\
+            Every error is JSON `{\"error\": {\"code\", \"message\"}}`. `code` is stable; each \
+            response below lists the codes it can carry. `message` is for people, in Kazakh, \
+            Russian or English: the `lang` query parameter decides, then the `lang` cookie (which \
+            `?lang=` sets), then `Accept-Language`, then the server's default (Kazakh in the \
+            demo). Addresses under `/api` that name no operation answer 404 `route.not_found`.\n\n\
             Access control comes later; until then the server listens on the loopback \
             address only unless told otherwise.",
     ),
@@ -30,6 +36,7 @@ use crate::error::{ErrorBody, ErrorDetail};
         super::person,
         super::openapi_json,
     ),
+    modifiers(&Shared),
     components(schemas(
         ErrorBody, ErrorDetail, HealthView, TerritoryView, TerritoryRef, LocalizedName, Level,
         SettlementKind, FamilyListPage, FamilyListItem, FamilyView, AddressView, MemberView,
@@ -45,6 +52,69 @@ use crate::error::{ErrorBody, ErrorDetail};
     )
 )]
 pub struct ApiDoc;
+
+/// What every operation shares, added here rather than repeated on each handler: the `lang`
+/// parameter and 405 for other methods everywhere, and 500 and 503 for the operations under
+/// `/api/v1`, which all read the database.
+struct Shared;
+
+impl Modify for Shared {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in &mut doc.paths.paths {
+            let reads_store = path.starts_with("/api/v1/");
+            let operations =
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in operations.into_iter().flatten() {
+                add_shared(op, reads_store);
+            }
+        }
+    }
+}
+
+fn add_shared(op: &mut Operation, reads_store: bool) {
+    op.parameters.get_or_insert_with(Vec::new).push(RefOr::T(lang_parameter()));
+    let mut shared =
+        vec![("405", "This address takes only the method documented here (`method.not_allowed`).")];
+    if reads_store {
+        shared.push((
+            "500",
+            "Something failed on the server; the details go to the server's log, never to \
+             the client (`internal`).",
+        ));
+        shared.push((
+            "503",
+            "The database cannot be reached or its schema is not the one this build needs \
+             (`unavailable`).",
+        ));
+    }
+    for (status, description) in shared {
+        op.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description));
+    }
+}
+
+fn lang_parameter() -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name("lang")
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(
+            "The language of error messages and data-quality warnings. Without it the `lang` \
+             cookie decides, then `Accept-Language`, then the server's default. The choice is \
+             remembered in the `lang` cookie; a value other than `kk`, `ru` or `en` is ignored.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["kk", "ru", "en"])),
+        ))
+        .build()
+}
+
+fn error(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+        .build()
+        .into()
+}
 
 /// The document as served at `/api/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {
