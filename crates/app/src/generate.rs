@@ -4,24 +4,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use shanyraq_domain::{BatchId, ImportBatch, Kato, territory};
+use shanyraq_domain::{BatchId, ImportBatch, territory};
 use shanyraq_store::{PopulationChunk, Store};
-use shanyraq_synth::{DataErrorRates, Generator, GeneratorConfig};
-use time::{Date, OffsetDateTime};
+use shanyraq_synth::Generator;
+use time::OffsetDateTime;
 
 use crate::error::AppError;
 
-/// What to generate.
-#[derive(Debug, Clone)]
-pub struct GenerateRequest {
-    pub families: u64,
-    pub seed: u64,
-    pub region: Option<Kato>,
-    /// The population's "today"; with the seed it fixes the content.
-    pub as_of: Date,
-    pub errors: DataErrorRates,
-    pub chunk_families: usize,
-}
+/// What to generate: the generator's own configuration.
+pub use shanyraq_synth::GeneratorConfig as GenerateRequest;
 
 /// Counts of what was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,14 +69,7 @@ pub async fn generate(
         rows_accepted: 0,
         rows_rejected: 0,
     };
-    let config = GeneratorConfig {
-        families: request.families,
-        seed: request.seed,
-        region: request.region,
-        as_of: request.as_of,
-        errors: request.errors,
-        chunk_families: request.chunk_families,
-    };
+    let config = request.clone();
     // Validate the request before anything is written.
     let generator = Generator::new(
         config,
