@@ -50,10 +50,6 @@ impl Services {
         Services { clock, ..self }
     }
 
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
     pub fn utc_offset(&self) -> UtcOffset {
         self.utc_offset
     }

@@ -49,7 +49,7 @@ CREATE TABLE persons (
 CREATE UNIQUE INDEX persons_iin_key ON persons (iin);
 
 -- No foreign key to territories: a newer classifier may retire a code a family still carries;
--- the application checks codes against the loaded tree.
+-- writers (the generator, and feeds) take codes from the loaded tree.
 CREATE TABLE families (
     id              BIGINT  NOT NULL PRIMARY KEY,
     territory_code  INTEGER NOT NULL,
