@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use clap::{Args, Parser, Subcommand};
 use shanyraq_domain::Kato;
+use shanyraq_feeds::synthetic::HeaderLang;
 use shanyraq_store::DbUrl;
 
 /// Shanyraq: an open platform for digital social support.
@@ -27,6 +28,8 @@ pub enum Command {
     Migrate,
     /// Generate a deterministic synthetic population.
     Generate(GenerateArgs),
+    /// Write agency feed files for the population `generate` makes from the same arguments.
+    GenerateFeeds(GenerateFeedsArgs),
     /// Check IINs: one line per value; exit status 0 when all are valid.
     Iin(IinArgs),
     /// Measure.
@@ -85,6 +88,34 @@ pub struct GenerateArgs {
     /// Families per write transaction.
     #[arg(long, default_value_t = 2_000)]
     pub chunk: usize,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GenerateFeedsArgs {
+    /// Number of families.
+    #[arg(long)]
+    pub families: u64,
+    /// Seed: the same seed, as-of date and region give the same population as `generate`.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Only in this territory's subtree (any KATO level).
+    #[arg(long, value_parser = parse_kato)]
+    pub region: Option<Kato>,
+    /// The population's "today", YYYY-MM-DD (default as for `generate`).
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<time::Date>,
+    /// Directory the files are written to (one `<feed>.csv` per feed).
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// Language of the header rows: kk, ru or en.
+    #[arg(long, default_value = "ru")]
+    pub header_lang: HeaderLang,
+    /// Rows given a fault, per mille.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(0..=1000))]
+    pub faults_per_mille: u16,
+    /// Only these feeds, comma-separated (default: all that the population fills).
+    #[arg(long, value_delimiter = ',')]
+    pub feeds: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,16 @@ fn main() -> ExitCode {
     if let Command::Iin(args) = &cli.command {
         return commands::iin::run(args);
     }
+    // Nor does `generate-feeds`: it writes files only.
+    if let Command::GenerateFeeds(args) = &cli.command {
+        return match commands::generate_feeds::run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -33,7 +43,7 @@ fn main() -> ExitCode {
             Command::Bench(BenchCommand::Generate(args)) => {
                 commands::bench::generate(&cli.db, args).await
             }
-            Command::Iin(_) => Ok(()),
+            Command::Iin(_) | Command::GenerateFeeds(_) => Ok(()),
         }
     });
     match result {

@@ -283,3 +283,55 @@ fn a_second_generate_into_the_same_database_adds_to_it() {
     let iins = count("SELECT count(iin) FROM persons");
     assert!(iins > 1_000, "{iins} IINs");
 }
+
+#[test]
+fn generate_feeds_writes_the_files_of_the_generated_population() {
+    let dir = TempDir::new("feeds");
+    let out = dir.path("feeds");
+    let out_text = out.display().to_string();
+    let o = shanyraq(&["generate-feeds", "--families", "50", "--seed", "3", "--out", &out_text]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let summary = stdout(&o);
+    assert!(summary.starts_with("wrote 9 feed files,"), "{summary}");
+    assert!(summary.contains("faults (10 per mille of rows): bad_check_digit"), "{summary}");
+    for feed in ["income", "employment", "health", "education", "disability", "debts", "property"] {
+        let file = format!("{feed}.csv");
+        assert!(summary.contains(&format!("  {file}")), "{summary}");
+        assert!(std::fs::metadata(out.join(&file)).unwrap().len() > 100, "{file}");
+    }
+    assert!(!out.join("civil_registry.csv").exists());
+
+    // The same arguments into a database: every IIN in the income feed is a person there.
+    let db = dir.db("t.db");
+    assert_eq!(shanyraq(&["--db", &db, "migrate"]).status.code(), Some(0));
+    let g = shanyraq(&["--db", &db, "generate", "--families", "50", "--seed", "3"]);
+    assert_eq!(g.status.code(), Some(0), "{}", stderr(&g));
+    let conn = rusqlite::Connection::open(dir.path("t.db")).unwrap();
+    let mut stmt = conn.prepare("SELECT iin FROM persons WHERE iin IS NOT NULL").unwrap();
+    let iins: std::collections::BTreeSet<String> =
+        stmt.query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect();
+    let income = std::fs::read_to_string(out.join("income.csv")).unwrap();
+    let named: Vec<&str> = income
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split([',', ';']).next())
+        .map(str::trim)
+        .filter(|iin| iin.len() == 12)
+        .collect();
+    assert!(!named.is_empty());
+    let known = named.iter().filter(|iin| iins.contains(**iin)).count();
+    // Only the lines spoiled with a bad check digit name nobody.
+    assert!(known * 100 >= named.len() * 95, "{known} of {}", named.len());
+
+    let bad = shanyraq(&[
+        "generate-feeds",
+        "--families",
+        "5",
+        "--out",
+        &out_text,
+        "--feeds",
+        "civil_registry",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("cannot be generated"), "{}", stderr(&bad));
+}

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod demo;
 pub mod generate;
+pub mod generate_feeds;
 pub mod iin;
 pub mod migrate;
 pub mod serve;

@@ -353,7 +353,7 @@ fn problems_carry_every_argument_their_messages_need() {
 /// The example files in `docs/feeds.md` are accepted (or kept for matching) without warnings.
 #[test]
 fn documented_examples_validate() {
-    let doc = include_str!("../../../docs/feeds.md");
+    let doc = include_str!("../../../../docs/feeds.md");
     let mut checked = BTreeSet::new();
     let mut feed = None;
     let mut lines = doc.lines();
