@@ -7,6 +7,7 @@ pub mod clock;
 pub mod database;
 pub mod error;
 pub mod generate;
+pub mod import;
 pub mod services;
 
 pub use clock::{Clock, KAZAKHSTAN_UTC_OFFSET};

@@ -30,6 +30,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Write agency feed files for the population `generate` makes from the same arguments.
     GenerateFeeds(GenerateFeedsArgs),
+    /// Check an agency feed file against its declared source (`--dry-run`; writing comes later).
+    Import(ImportArgs),
     /// Check IINs: one line per value; exit status 0 when all are valid.
     Iin(IinArgs),
     /// Measure.
@@ -116,6 +118,25 @@ pub struct GenerateFeedsArgs {
     /// Only these feeds, comma-separated (default: all that the population fills).
     #[arg(long, value_delimiter = ',')]
     pub feeds: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImportArgs {
+    /// The declared source the file comes from: income, employment, health, …
+    #[arg(long)]
+    pub source: String,
+    /// The feed file: CSV, JSON Lines or XLSX.
+    pub file: std::path::PathBuf,
+    /// Validate every row and write the report, without writing to the database.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where the report goes (default: next to the file, as `<file>.report.csv`).
+    #[arg(long)]
+    pub report: Option<std::path::PathBuf>,
+    /// "Today" for the rule that birth dates and events are not in the future, YYYY-MM-DD.
+    /// Default: today in Kazakhstan.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<time::Date>,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,10 @@ fn main() -> ExitCode {
             }
         };
     }
+    // Nor does `import --dry-run`, the only import there is yet.
+    if let Command::Import(args) = &cli.command {
+        return commands::import::run(args);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -43,7 +47,7 @@ fn main() -> ExitCode {
             Command::Bench(BenchCommand::Generate(args)) => {
                 commands::bench::generate(&cli.db, args).await
             }
-            Command::Iin(_) | Command::GenerateFeeds(_) => Ok(()),
+            Command::Iin(_) | Command::GenerateFeeds(_) | Command::Import(_) => Ok(()),
         }
     });
     match result {

@@ -335,3 +335,111 @@ fn generate_feeds_writes_the_files_of_the_generated_population() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("cannot be generated"), "{}", stderr(&bad));
 }
+
+/// The number after `label` on a line of a summary.
+fn count(summary: &str, label: &str) -> u64 {
+    let line = summary
+        .lines()
+        .find(|l| l.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no {label:?} in {summary}"));
+    let rest = line.trim_start()[label.len()..].trim_start();
+    rest.split_whitespace().next().unwrap().parse().unwrap_or_else(|_| panic!("{line}"))
+}
+
+/// A run of 12 digits: a whole IIN.
+fn has_full_iin(text: &str) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 12 {
+            return true;
+        }
+    }
+    false
+}
+
+#[test]
+fn import_dry_run_checks_a_generated_feed_and_reports_without_personal_data() {
+    let dir = TempDir::new("import");
+    for (faults, out) in [("10", "dirty"), ("0", "clean")] {
+        let out = dir.path(out);
+        let out_text = out.display().to_string();
+        let g = shanyraq(&[
+            "generate-feeds",
+            "--families",
+            "200",
+            "--seed",
+            "5",
+            "--out",
+            &out_text,
+            "--feeds",
+            "income",
+            "--faults-per-mille",
+            faults,
+        ]);
+        assert_eq!(g.status.code(), Some(0), "{}", stderr(&g));
+        let rows = count(&stdout(&g), "income.csv");
+        let file = out.join("income.csv");
+        let o = shanyraq(&["import", "--source", "income", file.to_str().unwrap(), "--dry-run"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let s = stdout(&o);
+        let [read, accepted, matching, rejected, record_errors] =
+            ["rows read", "accepted", "needs matching", "rejected", "record errors"]
+                .map(|label| count(&s, label));
+        assert_eq!(read, rows, "{s}");
+        assert_eq!(accepted + matching + rejected + record_errors, rows, "{s}");
+        if faults == "0" {
+            assert_eq!((rejected, record_errors), (0, 0), "{s}");
+        } else {
+            assert!(rejected > 0 && record_errors <= 1, "{s}");
+        }
+
+        let report_path = out.join("income.csv.report.csv");
+        assert!(s.contains(&format!("report: {}", report_path.display())), "{s}");
+        let report = std::fs::read_to_string(&report_path).unwrap();
+        assert!(report.starts_with("\u{feff}line,verdict,column,value,code,"), "{report}");
+        assert!(!has_full_iin(&report), "{report}");
+        // No name from the feed appears whole: names are masked to their first letter.
+        let feed = std::fs::read_to_string(&file).unwrap();
+        let delimiter = if feed.lines().next().unwrap().contains(';') { ';' } else { ',' };
+        for line in feed.lines().skip(1) {
+            for name in line.split(delimiter).skip(1).take(2) {
+                let name = name.trim().trim_matches('"');
+                if name.chars().count() > 1 {
+                    assert!(!report.contains(name), "{name} in {report}");
+                }
+            }
+        }
+    }
+    let feed = dir.path("clean").join("income.csv");
+    let feed = feed.to_str().unwrap();
+
+    let write = shanyraq(&["import", "--source", "income", feed]);
+    assert_eq!(write.status.code(), Some(2));
+    assert!(stderr(&write).contains("not available yet"), "{}", stderr(&write));
+
+    let unknown = shanyraq(&["import", "--source", "weather", feed, "--dry-run"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("import.unknown_source"), "{}", stderr(&unknown));
+
+    let empty = dir.path("empty.csv");
+    std::fs::write(&empty, b"").unwrap();
+    let o = shanyraq(&["import", "--source", "income", empty.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("empty"), "{}", stderr(&o));
+
+    let report = dir.path("r.csv");
+    let o = shanyraq(&[
+        "import",
+        "--source",
+        "income",
+        feed,
+        "--dry-run",
+        "--report",
+        report.to_str().unwrap(),
+        "--as-of",
+        "2026-06-01",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(report.exists());
+}

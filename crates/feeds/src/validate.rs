@@ -48,6 +48,23 @@ pub static CODES: &[&str] = &[
     "name.invalid",
 ];
 
+/// Codes of the report lines that are not a field's problem: records the reader refused
+/// ([`messages::record_problem`]), rows kept for matching and rows repeated within a file.
+pub static RECORD_CODES: &[&str] = &[
+    "record.invalid_utf8",
+    "record.unterminated_quote",
+    "record.field_count",
+    "record.field_too_long",
+    "record.too_many_fields",
+    "record.invalid_json",
+    "record.not_an_object",
+    "record.nested_value",
+    "record.unknown_key",
+    "record.duplicate_key",
+    "row.needs_matching",
+    "row.duplicate",
+];
+
 /// Codes the header mapping reports (file-level errors and warnings).
 pub static HEADER_CODES: &[&str] =
     &["header.missing_columns", "header.duplicate_column", "header.unknown_column"];

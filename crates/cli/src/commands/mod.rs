@@ -5,5 +5,6 @@ pub mod demo;
 pub mod generate;
 pub mod generate_feeds;
 pub mod iin;
+pub mod import;
 pub mod migrate;
 pub mod serve;

@@ -3,6 +3,8 @@
 //! A static table rather than Fluent files: the messages are few and short, the crate stays free
 //! of I/O, and a test checks that every code has all three languages with the same arguments.
 
+use crate::read::RecordError;
+
 /// A report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -215,7 +217,111 @@ pub static MESSAGES: &[Message] = &[
         "Имя должно содержать буквы и не содержать цифр",
         "A name has letters and no digits",
     ),
+    m(
+        "record.invalid_utf8",
+        "{column}-бағандағы мән UTF-8 кодтауында емес",
+        "Значение в столбце {column} не в кодировке UTF-8",
+        "The value in column {column} is not valid UTF-8",
+    ),
+    m(
+        "record.unterminated_quote",
+        "Файл тырнақшадағы мәннің ортасында аяқталады: соңғы жол қиылған",
+        "Файл обрывается внутри значения в кавычках: последняя строка обрезана",
+        "The file ends inside a quoted value: the last row was cut off",
+    ),
+    m(
+        "record.field_count",
+        "Жолда {found} мән бар, тақырыпта {expected} баған",
+        "В строке {found} значений, в заголовке {expected} столбцов",
+        "The row has {found} values, the header has {expected} columns",
+    ),
+    m(
+        "record.field_too_long",
+        "{column}-бағандағы мән {limit} байттан ұзын",
+        "Значение в столбце {column} длиннее {limit} байт",
+        "The value in column {column} is longer than {limit} bytes",
+    ),
+    m(
+        "record.too_many_fields",
+        "Жолда {limit}-ден көп мән бар",
+        "В строке больше {limit} значений",
+        "The row has more than {limit} values",
+    ),
+    m(
+        "record.invalid_json",
+        "Жол дұрыс JSON емес",
+        "Строка не является корректным JSON",
+        "The line is not valid JSON",
+    ),
+    m(
+        "record.not_an_object",
+        "Жол JSON нысаны емес",
+        "Строка не является объектом JSON",
+        "The line is not a JSON object",
+    ),
+    m(
+        "record.nested_value",
+        "«{key}» мәні қарапайым мән емес (массив не нысан)",
+        "Значение «{key}» не простое (массив или объект)",
+        "The value of \"{key}\" is an array or object, not a plain value",
+    ),
+    m(
+        "record.unknown_key",
+        "Бірінші жолда жоқ кілт: «{key}»",
+        "Ключ, которого нет в первой строке: «{key}»",
+        "A key the first line does not have: \"{key}\"",
+    ),
+    m(
+        "record.duplicate_key",
+        "Кілт екі рет берілген: «{key}»",
+        "Ключ указан дважды: «{key}»",
+        "The key is given twice: \"{key}\"",
+    ),
+    m(
+        "row.needs_matching",
+        "Жарамды ЖСН жоқ: адам тегі, аты, туған күні және ӘАОЖ (КАТО) бойынша салыстырылады",
+        "Нет действительного ИИН: человек будет сопоставлен по фамилии, имени, дате рождения и КАТО",
+        "No valid IIN: the person will be matched on last name, first name, birth date and KATO",
+    ),
+    m(
+        "row.duplicate",
+        "Осы кілті ({columns}) бар жол файлда бұрын кездесті; бір рет қана жүктеледі",
+        "Строка с тем же ключом ({columns}) уже была в файле; будет загружена один раз",
+        "A row with the same key ({columns}) appeared earlier in the file; it is loaded once",
+    ),
 ];
+
+/// The report code and message arguments for a record the reader refused. Arguments never
+/// carry a field's value: a refused record may hold personal data in any column.
+pub fn record_problem(e: &RecordError) -> (&'static str, Vec<(&'static str, String)>) {
+    match e {
+        RecordError::InvalidUtf8 { column, .. } => {
+            ("record.invalid_utf8", vec![("column", column.to_string())])
+        }
+        RecordError::UnterminatedQuote { .. } => ("record.unterminated_quote", vec![]),
+        RecordError::FieldCount { expected, found, .. } => (
+            "record.field_count",
+            vec![("expected", expected.to_string()), ("found", found.to_string())],
+        ),
+        RecordError::FieldTooLong { column, limit, .. } => (
+            "record.field_too_long",
+            vec![("column", column.to_string()), ("limit", limit.to_string())],
+        ),
+        RecordError::TooManyFields { limit, .. } => {
+            ("record.too_many_fields", vec![("limit", limit.to_string())])
+        }
+        RecordError::InvalidJson { .. } => ("record.invalid_json", vec![]),
+        RecordError::NotAnObject { .. } => ("record.not_an_object", vec![]),
+        RecordError::NestedValue { key, .. } => ("record.nested_value", vec![("key", cut(key))]),
+        RecordError::UnknownKey { key, .. } => ("record.unknown_key", vec![("key", cut(key))]),
+        RecordError::DuplicateKey { key, .. } => ("record.duplicate_key", vec![("key", cut(key))]),
+    }
+}
+
+/// A JSON key is a column name, but a hostile file may put anything there: keep it short.
+fn cut(key: &str) -> String {
+    super::mask(&crate::schema::ColumnType::Code(Vec::new()), false, key)
+}
 
 /// The templates for `code`.
 pub fn message(code: &str) -> Option<&'static Message> {
@@ -270,6 +376,35 @@ mod tests {
         assert_eq!(render("range.below_min", Lang::En, &args), "The value cannot be below 0");
         assert_eq!(render("range.below_min", Lang::Ru, &args), "Значение не может быть меньше 0");
         assert_eq!(render("no.such", Lang::Kk, &[]), "no.such");
+    }
+
+    #[test]
+    fn every_record_error_has_a_catalogued_code_and_its_arguments() {
+        let key = || "k".to_owned();
+        let errors = [
+            RecordError::InvalidUtf8 { line: 2, column: 3, byte: 0 },
+            RecordError::UnterminatedQuote { line: 2 },
+            RecordError::FieldCount { line: 2, expected: 5, found: 3 },
+            RecordError::FieldTooLong { line: 2, column: 1, limit: 10 },
+            RecordError::TooManyFields { line: 2, limit: 10 },
+            RecordError::InvalidJson { line: 2, message: "x".into() },
+            RecordError::NotAnObject { line: 2 },
+            RecordError::NestedValue { line: 2, key: key() },
+            RecordError::UnknownKey { line: 2, key: key() },
+            RecordError::DuplicateKey { line: 2, key: key() },
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for e in &errors {
+            let (code, args) = record_problem(e);
+            assert_eq!(code, format!("record.{}", e.code()));
+            assert!(crate::validate::RECORD_CODES.contains(&code), "{code}");
+            for lang in Lang::ALL {
+                let text = render(code, lang, &args);
+                assert!(!text.contains('{') && text != code, "{code} {lang:?}: {text}");
+            }
+            seen.insert(code);
+        }
+        assert_eq!(seen.len(), crate::validate::RECORD_CODES.len() - 2); // and the two row.* codes
     }
 
     #[test]

@@ -8,7 +8,9 @@ use shanyraq_domain::territory::bundled as bundled_tree;
 use shanyraq_domain::{IndicatorKey, Kato, ObservationValue, Tenge};
 use shanyraq_feeds::schema::{FeedSchema, HeaderError, bundled, bundled_schema};
 use shanyraq_feeds::validate::messages::{Lang, MESSAGES, message, placeholders};
-use shanyraq_feeds::validate::{CODES, Fact, HEADER_CODES, Outcome, Problem, Validator};
+use shanyraq_feeds::validate::{
+    CODES, Fact, HEADER_CODES, Outcome, Problem, RECORD_CODES, Validator,
+};
 use time::Date;
 use time::macros::date;
 
@@ -315,6 +317,7 @@ fn reports_mask_iins_names_and_sensitive_text() {
 fn every_code_has_messages_in_kk_ru_and_en_with_the_same_arguments() {
     let mut listed: BTreeSet<&str> = CODES.iter().copied().collect();
     listed.extend(HEADER_CODES);
+    listed.extend(RECORD_CODES);
     let catalogue: BTreeSet<&str> = MESSAGES.iter().map(|m| m.code).collect();
     assert_eq!(catalogue.len(), MESSAGES.len(), "a code is listed twice");
     assert_eq!(catalogue, listed);

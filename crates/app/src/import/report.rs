@@ -1,0 +1,171 @@
+//! The rejected-row report: one CSV line per problem, warning, refused record or row kept for
+//! matching, with its message in kk, ru and en.
+//!
+//! UTF-8 with a byte-order mark so that spreadsheets open it in the right encoding. Values are
+//! masked by the validator (IINs keep four digits, names one letter); refused records show no
+//! value at all. The report is written to a temporary file next to its path and renamed when the
+//! file has been read through, so a report on disk is always complete.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use shanyraq_feeds::read::RecordError;
+use shanyraq_feeds::schema::HeaderWarning;
+use shanyraq_feeds::validate::messages::{Lang, record_problem, render};
+use shanyraq_feeds::validate::{Outcome, Problem, mask};
+
+use crate::error::AppError;
+
+/// The report's header row.
+pub const REPORT_COLUMNS: [&str; 8] =
+    ["line", "verdict", "column", "value", "code", "message_kk", "message_ru", "message_en"];
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// A report being written.
+#[derive(Debug)]
+pub(crate) struct Report {
+    path: PathBuf,
+    partial: PathBuf,
+    out: csv::Writer<BufWriter<File>>,
+    lines: u64,
+}
+
+impl Report {
+    pub(crate) fn create(path: &Path) -> Result<Report, AppError> {
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let mut file =
+            File::create(&partial).map(BufWriter::new).map_err(|e| io_error(&partial, &e))?;
+        file.write_all(BOM).map_err(|e| io_error(&partial, &e))?;
+        let mut out = csv::Writer::from_writer(file);
+        out.write_record(REPORT_COLUMNS).map_err(|e| csv_error(&partial, &e))?;
+        Ok(Report { path: path.to_owned(), partial, out, lines: 0 })
+    }
+
+    /// Lines written, the header row not counted.
+    pub(crate) fn lines(&self) -> u64 {
+        self.lines
+    }
+
+    pub(crate) fn header_warning(&mut self, w: &HeaderWarning) -> Result<(), AppError> {
+        let name =
+            mask::mask(&shanyraq_feeds::schema::ColumnType::Code(Vec::new()), false, &w.name);
+        let args = [("name", name.clone())];
+        self.line(1, "warning", &name, "", w.code(), &args)
+    }
+
+    /// Every line an outcome needs; nothing for an accepted row without warnings.
+    pub(crate) fn outcome(&mut self, outcome: &Outcome, masked_iin: &str) -> Result<(), AppError> {
+        let line = outcome.line();
+        match outcome {
+            Outcome::Rejected { problems, .. } => {
+                for p in problems {
+                    self.problem(line, "rejected", p)?;
+                }
+            }
+            Outcome::NeedsMatching { .. } => {
+                self.line(line, "needs_matching", "iin", masked_iin, "row.needs_matching", &[])?;
+            }
+            Outcome::Accepted { .. } => {}
+        }
+        for p in outcome.warnings() {
+            self.problem(line, "warning", p)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn record_error(&mut self, e: &RecordError, column: &str) -> Result<(), AppError> {
+        let (code, args) = record_problem(e);
+        self.line(e.line(), "record_error", column, "", code, &args)
+    }
+
+    pub(crate) fn duplicate(&mut self, line: u64, columns: &str) -> Result<(), AppError> {
+        let args = [("columns", columns.to_owned())];
+        self.line(line, "warning", columns, "", "row.duplicate", &args)
+    }
+
+    fn problem(&mut self, line: u64, verdict: &str, p: &Problem) -> Result<(), AppError> {
+        self.line(line, verdict, &p.column, &p.value_masked, p.code, &p.args)
+    }
+
+    fn line(
+        &mut self,
+        line: u64,
+        verdict: &str,
+        column: &str,
+        value: &str,
+        code: &str,
+        args: &[(&str, String)],
+    ) -> Result<(), AppError> {
+        let [kk, ru, en] = Lang::ALL.map(|lang| render(code, lang, args));
+        let line = line.to_string();
+        let value = defuse(value);
+        self.out
+            .write_record([line.as_str(), verdict, column, &value, code, &kk, &ru, &en])
+            .map_err(|e| csv_error(&self.partial, &e))?;
+        self.lines += 1;
+        Ok(())
+    }
+
+    /// Flushes and puts the report in place.
+    pub(crate) fn finish(self) -> Result<PathBuf, AppError> {
+        let Report { path, partial, out, .. } = self;
+        let file = out.into_inner().map_err(|e| io_error(&partial, e.error()))?;
+        let file = file.into_inner().map_err(|e| io_error(&partial, e.error()))?;
+        file.sync_all().map_err(|e| io_error(&partial, &e))?;
+        std::fs::rename(&partial, &path).map_err(|e| io_error(&path, &e))?;
+        Ok(path)
+    }
+
+    /// Removes the unfinished report.
+    pub(crate) fn abandon(self) {
+        let Report { partial, out, .. } = self;
+        drop(out);
+        let _ = std::fs::remove_file(partial);
+    }
+}
+
+/// A value a spreadsheet would run as a formula (`=`, `+`, `@`, or `-` not starting a number)
+/// is shown with a leading apostrophe: the report is opened by people, the values come from
+/// outside.
+fn defuse(value: &str) -> std::borrow::Cow<'_, str> {
+    let risky = match value.as_bytes() {
+        [b'=' | b'+' | b'@' | b'\t' | b'\r', ..] => true,
+        [b'-', rest @ ..] => !rest.first().is_some_and(u8::is_ascii_digit),
+        _ => false,
+    };
+    if risky { format!("'{value}").into() } else { value.into() }
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> AppError {
+    AppError::InvalidInput {
+        field: "report",
+        code: "import.report_unwritable",
+        reason: format!("cannot write the report {}: {e}", path.display()),
+    }
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> AppError {
+    AppError::InvalidInput {
+        field: "report",
+        code: "import.report_unwritable",
+        reason: format!("cannot write the report {}: {e}", path.display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defuse;
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        assert_eq!(defuse("=1+1"), "'=1+1");
+        assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse("-x"), "'-x");
+        assert_eq!(defuse("-5"), "-5");
+        assert_eq!(defuse("2024-13-01"), "2024-13-01");
+    }
+}

@@ -1,0 +1,213 @@
+//! The import dry run on small files: counts, the report's lines, and files that cannot be read.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use shanyraq_app::import::{DryRunOptions, ImportSummary, REPORT_COLUMNS, dry_run};
+use time::macros::date;
+
+const HEADER: &str =
+    "IIN,Last name,First name,Birth date,KATO,Period start,Period end,Income source,Amount";
+const GOOD: &str = "960418317829,Нұрмағамбетов,Мұрат,1996-04-18,711210000,2026-05-01,,wage,114170";
+const GOOD2: &str = "960620401143,Нұрмағамбетова,Алия,1996-06-20,711210000,2026-05-01,,wage,190660";
+const GOOD3: &str =
+    "580626346883,Нұрмағамбетов,Мұса,1958-06-26,711210000,2021-06-26,,pension,134490";
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn run(path: &Path) -> Result<ImportSummary, shanyraq_app::AppError> {
+    dry_run(path, "income", date!(2026 - 11 - 30), &DryRunOptions::default())
+}
+
+/// The report's rows after its header, as read by a CSV reader.
+fn report_rows(path: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let body = bytes.strip_prefix("\u{feff}".as_bytes()).expect("a byte-order mark");
+    let mut reader = csv::Reader::from_reader(body);
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), REPORT_COLUMNS);
+    reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect()
+}
+
+#[test]
+fn a_clean_file_is_all_accepted_and_its_report_has_only_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{HEADER}\n{GOOD}\n{GOOD2}\n{GOOD3}\n");
+    let path = write(dir.path(), "income.csv", text.as_bytes());
+    let s = run(&path).unwrap();
+    assert_eq!((s.rows_read, s.accepted, s.needs_matching, s.rejected), (3, 3, 0, 0));
+    assert_eq!((s.record_errors, s.warnings, s.duplicates, s.report_lines), (0, 0, 0, 0));
+    assert_eq!(s.report, dir.path().join("income.csv.report.csv"));
+    let report = std::fs::read_to_string(&s.report).unwrap();
+    assert_eq!(report, format!("\u{feff}{}\n", REPORT_COLUMNS.join(",")));
+    assert!(report_rows(&s.report).is_empty());
+}
+
+#[test]
+fn each_kind_of_bad_row_is_counted_and_reported_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        HEADER,
+        GOOD,
+        "960620401143,Нұрмағамбетова,Алия,1996-06-20,109999999,2026-05-01,,wage,190660",
+        "960418317828,Нұрмағамбетов,Мұрат,1996-04-18,711210000,2026-05-01,,wage,1000",
+        "580626346883,Нұрмағамбетов,Мұса,1958-06-26,711210000,2021-06-26,,pension,-5",
+        GOOD,
+        "580626346883,Нұрмағамбетов,Ай3,1958-06-26,711210000,2022-06-26,,pension,10",
+        "960620401143,Нұрмағамбет",
+    ];
+    let path = write(dir.path(), "income.csv", lines.join("\n").as_bytes());
+    let report = dir.path().join("elsewhere.csv");
+    let options = DryRunOptions { report: Some(report.clone()), ..DryRunOptions::default() };
+    let s = dry_run(&path, "income", date!(2026 - 11 - 30), &options).unwrap();
+    assert_eq!(s.rows_read, 7);
+    assert_eq!((s.accepted, s.needs_matching, s.rejected, s.record_errors), (2, 1, 3, 1));
+    assert_eq!((s.duplicates, s.warnings), (1, 2));
+    assert_eq!(s.report, report);
+    assert!(!dir.path().join("income.csv.report.csv").exists());
+
+    let rows = report_rows(&report);
+    let got: Vec<[&str; 5]> = rows.iter().map(|r| [0, 1, 2, 3, 4].map(|i| r[i].as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ["3", "rejected", "kato", "109999999", "kato.unknown"],
+            ["4", "needs_matching", "iin", "******7828", "row.needs_matching"],
+            ["4", "warning", "iin", "******7828", "iin.check_digit"],
+            ["5", "rejected", "amount", "-5", "range.below_min"],
+            ["6", "warning", "iin, period_start, income_source", "", "row.duplicate"],
+            ["7", "rejected", "first_name", "А***", "name.invalid"],
+            ["8", "record_error", "", "", "record.field_count"],
+        ]
+    );
+    assert_eq!(s.report_lines, rows.len() as u64);
+    for row in &rows {
+        let [kk, ru, en] = [&row[5], &row[6], &row[7]];
+        assert!(!kk.is_empty() && kk != ru && ru != en && !en.contains('{'), "{row:?}");
+    }
+    assert_eq!(rows[3][7], "The value cannot be below 0");
+    assert_eq!(rows[6][7], "The row has 2 values, the header has 9 columns");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(!text.contains("Ай3") && !text.contains("Нұрмағамбет"), "{text}");
+    assert!(!text.contains("960418317828") && !text.contains("960620401143"), "{text}");
+}
+
+#[test]
+fn a_header_without_required_columns_is_refused_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "income.csv", b"IIN,Last name,Period start\n1,2,3\n");
+    let e = run(&path).unwrap_err();
+    assert_eq!(e.code(), "header.missing_columns");
+    let message = e.to_string();
+    for name in ["Income source", "Amount", "Сумма", "Табыс көзі"] {
+        assert!(message.contains(name), "{message}");
+    }
+    assert!(!dir.path().join("income.csv.report.csv").exists());
+}
+
+#[test]
+fn empty_binary_and_missing_files_and_unknown_sources_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty.csv", b"");
+    assert_eq!(run(&empty).unwrap_err().code(), "empty_file");
+    let bom_only = write(dir.path(), "bom.csv", "\u{feff}\n\n".as_bytes());
+    assert_eq!(run(&bom_only).unwrap_err().code(), "empty_file");
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend([0u8; 64]);
+    let binary = write(dir.path(), "image.csv", &png);
+    assert_eq!(run(&binary).unwrap_err().code(), "unknown_format");
+    assert_eq!(run(&dir.path().join("absent.csv")).unwrap_err().code(), "io");
+
+    let good = write(dir.path(), "income.csv", format!("{HEADER}\n{GOOD}\n").as_bytes());
+    let e = dry_run(&good, "weather", date!(2026 - 11 - 30), &DryRunOptions::default());
+    let e = e.unwrap_err();
+    assert_eq!(e.code(), "import.unknown_source");
+    assert!(e.to_string().contains("income, employment"), "{e}");
+    let left = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(left, 4, "no report is written for a file that cannot be processed");
+}
+
+#[test]
+fn a_header_only_file_is_processed_with_no_rows_and_unknown_columns_are_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{HEADER},Comment\n");
+    let path = write(dir.path(), "income.csv", text.as_bytes());
+    let s = run(&path).unwrap();
+    assert_eq!((s.rows_read, s.warnings, s.report_lines), (0, 1, 1));
+    let rows = report_rows(&s.report);
+    assert_eq!(rows[0][..5], ["1", "warning", "Comment", "", "header.unknown_column"]);
+    assert_eq!(rows[0][7], "Unknown column ignored: Comment");
+}
+
+#[test]
+fn rows_without_an_iin_are_duplicates_only_of_the_same_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{HEADER}\n\
+         ,Сейтқали,Айгүл,1990-01-02,711210000,2026-05-01,,wage,1\n\
+         ,Сейтқали,Асқар,1991-03-04,711210000,2026-05-01,,wage,1\n\
+         ,Сейтқали,Асқар,1991-03-04,711210000,2026-05-01,,wage,1\n"
+    );
+    let path = write(dir.path(), "income.csv", text.as_bytes());
+    let s = run(&path).unwrap();
+    assert_eq!((s.needs_matching, s.duplicates), (3, 1));
+}
+
+#[test]
+fn a_file_cut_off_mid_stream_leaves_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "9".repeat(4096);
+    let text = format!("{HEADER}\n{GOOD}\n{long}\n");
+    let path = write(dir.path(), "income.csv", text.as_bytes());
+    let mut options = DryRunOptions::default();
+    options.read.max_line_bytes = 1024;
+    let e = dry_run(&path, "income", date!(2026 - 11 - 30), &options).unwrap_err();
+    assert_eq!(e.code(), "line_too_long");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only the feed is left");
+}
+
+/// A generated feed with many faults: the dry run gives every line the verdict the generator's
+/// ledger says it must get.
+#[test]
+fn a_generated_feed_gets_the_verdicts_its_ledger_expects() {
+    use shanyraq_domain::{BatchId, territory};
+    use shanyraq_feeds::schema::bundled_schema;
+    use shanyraq_feeds::synthetic::{self, FaultKind, HeaderLang, Options, Population, Verdict};
+    use shanyraq_store::NextIds;
+    use shanyraq_synth::{Generator, GeneratorConfig};
+
+    let as_of = territory::bundled_version().as_of;
+    let config = GeneratorConfig::new(300, 9, as_of);
+    let generator = Generator::new(
+        config,
+        territory::bundled(),
+        territory::bundled_regions(),
+        NextIds::FIRST,
+        BatchId(1),
+    )
+    .unwrap();
+    let population = Population::collect(generator);
+    let schema = bundled_schema("income").unwrap();
+    let options = Options { seed: 9, header_lang: HeaderLang::Kk, faults_per_mille: 100 };
+    let mut bytes = Vec::new();
+    let ledger =
+        synthetic::render(&schema, &population, territory::bundled(), &options, &mut bytes)
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "income.csv", &bytes);
+
+    let s = dry_run(&path, "income", as_of, &DryRunOptions::default()).unwrap();
+    let expected = ledger.expected();
+    let n = |v: Verdict| expected.get(&v).copied().unwrap_or(0);
+    assert_eq!(s.rows_read, ledger.rows);
+    assert_eq!(s.accepted, n(Verdict::Accepted));
+    assert_eq!(s.needs_matching, n(Verdict::NeedsMatching));
+    assert_eq!(s.rejected, n(Verdict::Rejected));
+    assert_eq!(s.record_errors, n(Verdict::RecordError));
+    let duplicated = ledger.faults().get(&FaultKind::DuplicatedRow).copied().unwrap_or(0);
+    assert!(duplicated > 0);
+    assert_eq!(s.duplicates, duplicated);
+}
