@@ -63,8 +63,10 @@ pub struct DemoArgs {
     pub seed: u64,
 }
 
+/// Which synthetic population: shared by `generate` and `generate-feeds`, so that the same
+/// arguments describe the same people.
 #[derive(Debug, Args, Clone)]
-pub struct GenerateArgs {
+pub struct PopulationArgs {
     /// Number of families.
     #[arg(long)]
     pub families: u64,
@@ -78,6 +80,19 @@ pub struct GenerateArgs {
     /// classifier, so that the same seed gives the same population on any day.
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<time::Date>,
+}
+
+impl PopulationArgs {
+    /// The as-of date, or the classifier's state date.
+    pub fn as_of_or_default(&self) -> time::Date {
+        self.as_of.unwrap_or_else(|| shanyraq_domain::territory::bundled_version().as_of)
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub population: PopulationArgs,
     /// Per mille of persons whose IIN has a wrong check digit.
     #[arg(long)]
     pub wrong_check_digit_per_mille: Option<u16>,
@@ -94,18 +109,9 @@ pub struct GenerateArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct GenerateFeedsArgs {
-    /// Number of families.
-    #[arg(long)]
-    pub families: u64,
-    /// Seed: the same seed, as-of date and region give the same population as `generate`.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Only in this territory's subtree (any KATO level).
-    #[arg(long, value_parser = parse_kato)]
-    pub region: Option<Kato>,
-    /// The population's "today", YYYY-MM-DD (default as for `generate`).
-    #[arg(long, value_parser = parse_date)]
-    pub as_of: Option<time::Date>,
+    /// The same arguments as `generate` give the same population.
+    #[command(flatten)]
+    pub population: PopulationArgs,
     /// Directory the files are written to (one `<feed>.csv` per feed).
     #[arg(long)]
     pub out: std::path::PathBuf,

@@ -3,7 +3,7 @@
 use shanyraq_app::database::{self, Access};
 use shanyraq_store::DbUrl;
 
-use crate::cli::{DemoArgs, GenerateArgs};
+use crate::cli::{DemoArgs, GenerateArgs, PopulationArgs};
 use crate::commands::{generate, serve};
 
 pub async fn run(db: &DbUrl, args: DemoArgs) -> anyhow::Result<()> {
@@ -20,10 +20,12 @@ pub async fn run(db: &DbUrl, args: DemoArgs) -> anyhow::Result<()> {
     if store.stats().await?.families == 0 {
         println!("{db}: empty; generating {} synthetic families in {}", args.families, args.region);
         let generate_args = GenerateArgs {
-            families: args.families,
-            seed: args.seed,
-            region: Some(args.region),
-            as_of: None,
+            population: PopulationArgs {
+                families: args.families,
+                seed: args.seed,
+                region: Some(args.region),
+                as_of: None,
+            },
             wrong_check_digit_per_mille: None,
             structure_mismatch_per_mille: None,
             missing_iin_per_mille: None,

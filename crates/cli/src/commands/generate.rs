@@ -5,7 +5,6 @@ use std::sync::Arc;
 use anyhow::Context;
 use shanyraq_app::database;
 use shanyraq_app::generate::{GenerateReport, GenerateRequest, generate};
-use shanyraq_domain::territory;
 use shanyraq_store::{DbUrl, Store};
 use shanyraq_synth::DataErrorRates;
 
@@ -22,10 +21,10 @@ pub async fn run(db: &DbUrl, args: GenerateArgs) -> anyhow::Result<()> {
 pub fn request(args: &GenerateArgs) -> GenerateRequest {
     let defaults = DataErrorRates::default();
     GenerateRequest {
-        families: args.families,
-        seed: args.seed,
-        region: args.region,
-        as_of: args.as_of.unwrap_or_else(|| territory::bundled_version().as_of),
+        families: args.population.families,
+        seed: args.population.seed,
+        region: args.population.region,
+        as_of: args.population.as_of_or_default(),
         errors: DataErrorRates {
             wrong_check_digit_per_mille: args
                 .wrong_check_digit_per_mille
@@ -46,11 +45,11 @@ pub async fn generate_into(
     args: &GenerateArgs,
 ) -> anyhow::Result<GenerateReport> {
     let request = request(args);
-    let step = (args.families / 10).max(1);
+    let step = (args.population.families / 10).max(1);
     let mut next_report = step;
     generate(store, &request, |w| {
         if w.families >= next_report {
-            eprintln!("… {} of {} families", w.families, args.families);
+            eprintln!("… {} of {} families", w.families, args.population.families);
             next_report += step;
         }
     })

@@ -16,19 +16,19 @@ use crate::cli::GenerateFeedsArgs;
 
 pub fn run(args: &GenerateFeedsArgs) -> anyhow::Result<()> {
     let feeds = chosen_feeds(&args.feeds)?;
-    let as_of = args.as_of.unwrap_or_else(|| territory::bundled_version().as_of);
+    let as_of = args.population.as_of_or_default();
     let tree = territory::bundled();
     // As `shanyraq generate` into an empty database: the first keys, batch 1, default IIN
     // error rates — so the IINs are the same.
-    let mut config = GeneratorConfig::new(args.families, args.seed, as_of);
-    config.region = args.region;
+    let mut config = GeneratorConfig::new(args.population.families, args.population.seed, as_of);
+    config.region = args.population.region;
     config.errors = DataErrorRates::default();
     let generator =
         Generator::new(config, tree, territory::bundled_regions(), NextIds::FIRST, BatchId(1))
             .context("preparing the generator")?;
     let population = Population::collect(generator);
     let options = Options {
-        seed: args.seed,
+        seed: args.population.seed,
         header_lang: args.header_lang,
         faults_per_mille: args.faults_per_mille,
     };
@@ -71,8 +71,8 @@ fn print_summary(args: &GenerateFeedsArgs, ledgers: &[(PathBuf, Ledger)]) {
     println!(
         "wrote {} feed files, {rows} rows, for {} families (seed {}) to {}",
         ledgers.len(),
-        args.families,
-        args.seed,
+        args.population.families,
+        args.population.seed,
         args.out.display()
     );
     let mut totals = [0u64; FaultKind::ALL.len()];
