@@ -14,7 +14,7 @@ use time::Date;
 
 use crate::schema::{ColumnType, FeedSchema, HeaderMap, IndicatorMapping, MAX_COLUMNS};
 use field::{Parsed, Refusal};
-pub use mask::mask;
+pub use mask::{mask, mask_birth_date};
 pub use messages::{Lang, render};
 
 /// Every code row validation can report, as problem or warning.
@@ -253,6 +253,10 @@ impl<'a> Validator<'a> {
 
     fn problem(&self, column: usize, text: &str, (code, args): Refusal) -> Problem {
         let (key, value_masked) = match self.schema.columns.get(column) {
+            // A birth date next to an IIN's last four digits gives most of the IIN away.
+            Some(c) if Some(column) == self.schema.identity.birth_date => {
+                (c.key.clone(), mask_birth_date(text))
+            }
             Some(c) => (c.key.clone(), mask(&c.ty, self.schema.sensitive, text)),
             None => (String::new(), String::new()),
         };
@@ -319,10 +323,8 @@ impl<'a> Validator<'a> {
         let column = self.schema.identity.iin;
         for mismatch in iin.mismatches(Some(recorded), None) {
             let args = match &mismatch {
-                IinMismatch::BirthDate { in_iin, recorded } => vec![
-                    ("in_iin", shanyraq_domain::dates::iso(*in_iin)),
-                    ("recorded", shanyraq_domain::dates::iso(*recorded)),
-                ],
+                // No dates in the message: the IIN's date is its first six digits.
+                IinMismatch::BirthDate { .. } => vec![],
                 IinMismatch::Structure(IinStructureWarning::CenturyDigitOutOfRange { digit }) => {
                     vec![("digit", digit.to_string())]
                 }

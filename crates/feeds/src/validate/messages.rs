@@ -98,9 +98,9 @@ pub static MESSAGES: &[Message] = &[
     ),
     m(
         "iin.birth_date_mismatch",
-        "ЖСН құрылымы бойынша туған күні {in_iin}, жолда {recorded}",
-        "По структуре ИИН дата рождения {in_iin}, в строке {recorded}",
-        "The IIN's structure says born {in_iin}, the row says {recorded}",
+        "ЖСН құрылымындағы туған күн жолдағы туған күнмен сәйкес келмейді",
+        "Дата рождения в структуре ИИН не совпадает с датой рождения в строке",
+        "The birth date in the IIN's structure differs from the row's birth date",
     ),
     m(
         "iin.century_digit",

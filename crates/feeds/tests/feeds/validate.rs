@@ -301,14 +301,19 @@ fn rows_without_a_usable_iin_are_kept_for_matching() {
 }
 
 #[test]
-fn reports_mask_iins_names_and_sensitive_text() {
+fn reports_mask_iins_names_birth_dates_and_sensitive_values() {
     let outcome = verdict(&schema("income"), &[("iin", "850217401234"), ("last_name", "")]);
     assert_eq!(rejected(&outcome)[0].value_masked, "******1234");
     let outcome = verdict(&schema("income"), &[("first_name", "Ай3")]);
     let p = &rejected(&outcome)[0];
     assert_eq!((p.column.as_str(), p.value_masked.as_str()), ("first_name", "А***"));
+    // A sensitive feed shows none of its values, not even dates.
     let outcome = verdict(&schema("police"), &[("event_date", "2030-01-01")]);
-    assert_eq!(rejected(&outcome)[0].value_masked, "2030-01-01");
+    assert_eq!(rejected(&outcome)[0].value_masked, "***");
+    // A birth date beside the IIN's last digits would give the IIN away.
+    let outcome = verdict(&schema("income"), &[("birth_date", "30.02.1985")]);
+    let p = &rejected(&outcome)[0];
+    assert_eq!((p.column.as_str(), p.value_masked.as_str()), ("birth_date", "**.**.****"));
     let outcome = verdict(&schema("income"), &[("amount", "-5")]);
     assert_eq!(rejected(&outcome)[0].value_masked, "-5");
 }
@@ -348,8 +353,12 @@ fn problems_carry_every_argument_their_messages_need() {
     let w = &outcome.warnings()[0];
     assert_eq!(
         w.message(Lang::En),
-        "The IIN's structure says born 1985-02-17, the row says 1985-02-18"
+        "The birth date in the IIN's structure differs from the row's birth date"
     );
+    // The message names no date: the IIN's date is its first six digits.
+    for lang in Lang::ALL {
+        assert!(!w.message(lang).contains("1985"), "{}", w.message(lang));
+    }
     assert!(message("code.unknown").is_some());
 }
 
