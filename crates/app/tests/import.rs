@@ -173,23 +173,14 @@ fn a_file_cut_off_mid_stream_leaves_no_report() {
 /// ledger says it must get.
 #[test]
 fn a_generated_feed_gets_the_verdicts_its_ledger_expects() {
-    use shanyraq_domain::{BatchId, territory};
+    use shanyraq_domain::territory;
     use shanyraq_feeds::schema::bundled_schema;
     use shanyraq_feeds::synthetic::{self, FaultKind, HeaderLang, Options, Population, Verdict};
-    use shanyraq_store::NextIds;
     use shanyraq_synth::{Generator, GeneratorConfig};
 
     let as_of = territory::bundled_version().as_of;
     let config = GeneratorConfig::new(300, 9, as_of);
-    let generator = Generator::new(
-        config,
-        territory::bundled(),
-        territory::bundled_regions(),
-        NextIds::FIRST,
-        BatchId(1),
-    )
-    .unwrap();
-    let population = Population::collect(generator);
+    let population = Population::collect(Generator::for_empty_database(config).unwrap());
     let schema = bundled_schema("income").unwrap();
     let options = Options { seed: 9, header_lang: HeaderLang::Kk, faults_per_mille: 100 };
     let mut bytes = Vec::new();

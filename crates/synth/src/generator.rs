@@ -45,6 +45,21 @@ pub struct Generator<'a> {
     _tree: PhantomData<&'a TerritoryTree>,
 }
 
+impl Generator<'static> {
+    /// The population `shanyraq generate` writes into an empty database with `config`: the
+    /// bundled classifier and regions, the first keys, batch 1. Feed files rendered from it
+    /// name the same people.
+    pub fn for_empty_database(config: GeneratorConfig) -> Result<Generator<'static>, SynthError> {
+        Generator::new(
+            config,
+            shanyraq_domain::territory::bundled(),
+            shanyraq_domain::territory::bundled_regions(),
+            NextIds::FIRST,
+            BatchId(1),
+        )
+    }
+}
+
 impl<'a> Generator<'a> {
     /// Checks the configuration against the tree, the regions and the dated constants, and
     /// prepares the places. Keys are assigned from `start` (persons and families in order);

@@ -6,10 +6,9 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use shanyraq_domain::{BatchId, territory};
+use shanyraq_domain::territory;
 use shanyraq_feeds::schema::bundled_schema;
 use shanyraq_feeds::synthetic::{self, DERIVABLE, FaultKind, Ledger, Options, Population};
-use shanyraq_store::NextIds;
 use shanyraq_synth::{DataErrorRates, Generator, GeneratorConfig};
 
 use crate::cli::GenerateFeedsArgs;
@@ -23,9 +22,7 @@ pub fn run(args: &GenerateFeedsArgs) -> anyhow::Result<()> {
     let mut config = GeneratorConfig::new(args.population.families, args.population.seed, as_of);
     config.region = args.population.region;
     config.errors = DataErrorRates::default();
-    let generator =
-        Generator::new(config, tree, territory::bundled_regions(), NextIds::FIRST, BatchId(1))
-            .context("preparing the generator")?;
+    let generator = Generator::for_empty_database(config).context("preparing the generator")?;
     let population = Population::collect(generator);
     let options = Options {
         seed: args.population.seed,

@@ -4,14 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use shanyraq_domain::{BatchId, territory};
+use shanyraq_domain::territory;
 use shanyraq_feeds::read::{Format, ReadError, ReadOptions, RecordError, open};
 use shanyraq_feeds::schema::bundled_schema;
 use shanyraq_feeds::synthetic::{
     DERIVABLE, FaultKind, HeaderLang, Ledger, Options, Population, Verdict, render,
 };
 use shanyraq_feeds::validate::{Outcome, Validator};
-use shanyraq_store::NextIds;
 use shanyraq_synth::{DataErrorRates, Generator, GeneratorConfig};
 use time::Date;
 use time::macros::date;
@@ -21,15 +20,7 @@ const AS_OF: Date = date!(2026 - 07 - 17);
 fn population(families: u64, seed: u64, errors: DataErrorRates) -> Population {
     let mut config = GeneratorConfig::new(families, seed, AS_OF);
     config.errors = errors;
-    let generator = Generator::new(
-        config,
-        territory::bundled(),
-        territory::bundled_regions(),
-        NextIds::FIRST,
-        BatchId(1),
-    )
-    .unwrap();
-    Population::collect(generator)
+    Population::collect(Generator::for_empty_database(config).unwrap())
 }
 
 fn render_all(population: &Population, options: &Options) -> Vec<(Vec<u8>, Ledger)> {
