@@ -16,13 +16,17 @@ pub(crate) const ROWS_PER_STATEMENT: usize = 64;
 pub(crate) struct Target {
     pub(crate) table: &'static str,
     pub(crate) columns: &'static [&'static str],
+    /// Rows whose key is already stored are skipped (`INSERT OR IGNORE`) instead of failing
+    /// the statement.
+    pub(crate) skip_stored: bool,
 }
 
 impl Target {
     /// `INSERT INTO table (…) VALUES (?1, …), (…)` for `rows` rows.
     pub(crate) fn sql(&self, rows: usize) -> String {
         let width = self.columns.len();
-        let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
+        let verb = if self.skip_stored { "INSERT OR IGNORE" } else { "INSERT" };
+        let mut sql = format!("{verb} INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
         for r in 0..rows {
             if r > 0 {
                 sql.push_str(", ");
@@ -40,16 +44,14 @@ impl Target {
     }
 }
 
-/// Binds one row's values from parameter `first` on.
-pub(crate) type Bind<T> = fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>;
-
 /// Inserts `items` in groups of [`ROWS_PER_STATEMENT`], the remainder row by row, in the order
-/// given (observation ids follow it). `what` names the rows of a failed group for the error.
+/// given (observation ids follow it). `bind` binds one row's values from the parameter it is
+/// given on; `what` names the rows of a failed group for the error.
 pub(crate) fn insert_all<T>(
     tx: &Transaction<'_>,
     target: Target,
     items: &[T],
-    bind: Bind<T>,
+    bind: impl Fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
     what: impl Fn(&[T]) -> String,
 ) -> StoreResult<()> {
     let width = target.columns.len();
@@ -59,7 +61,7 @@ pub(crate) fn insert_all<T>(
             .prepare_cached(&target.sql(ROWS_PER_STATEMENT))
             .map_err(|e| write_error(e, || target.table.to_owned()))?;
         for group in groups.by_ref() {
-            run(&mut st, group, width, bind).map_err(|e| write_error(e, || what(group)))?;
+            run(&mut st, group, width, &bind).map_err(|e| write_error(e, || what(group)))?;
         }
     }
     let rest = groups.remainder();
@@ -68,13 +70,18 @@ pub(crate) fn insert_all<T>(
             .prepare_cached(&target.sql(1))
             .map_err(|e| write_error(e, || target.table.to_owned()))?;
         for row in rest.chunks(1) {
-            run(&mut st, row, width, bind).map_err(|e| write_error(e, || what(row)))?;
+            run(&mut st, row, width, &bind).map_err(|e| write_error(e, || what(row)))?;
         }
     }
     Ok(())
 }
 
-fn run<T>(st: &mut Statement<'_>, rows: &[T], width: usize, bind: Bind<T>) -> rusqlite::Result<()> {
+fn run<T>(
+    st: &mut Statement<'_>,
+    rows: &[T],
+    width: usize,
+    bind: &impl Fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
     for (i, row) in rows.iter().enumerate() {
         bind(st, i * width + 1, row)?;
     }
@@ -87,8 +94,10 @@ mod tests {
 
     #[test]
     fn sql_numbers_parameters_row_by_row() {
-        let t = Target { table: "t", columns: &["a", "b"] };
+        let t = Target { table: "t", columns: &["a", "b"], skip_stored: false };
         assert_eq!(t.sql(1), "INSERT INTO t (a, b) VALUES (?1, ?2)");
         assert_eq!(t.sql(2), "INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4)");
+        let ignoring = Target { skip_stored: true, ..t };
+        assert_eq!(ignoring.sql(1), "INSERT OR IGNORE INTO t (a, b) VALUES (?1, ?2)");
     }
 }

@@ -37,7 +37,7 @@ impl DateText {
         ])
     }
 
-    fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         match self {
             DateText::Short(b) => b,
             DateText::Long(s) => s.as_bytes(),

@@ -10,8 +10,9 @@ use shanyraq_domain::{
     SettlementType, Sex, Source, Territory, dates,
 };
 use shanyraq_store::{StoreError, StoreResult, StoredObservation};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
+use crate::codec::parse_timestamp;
 use crate::error::{corrupt, store_error};
 
 // What is wrong with a value, in words that do not repeat it.
@@ -22,6 +23,8 @@ const UNKNOWN_CODE: &str = "not a known code";
 const NOT_KATO: &str = "not a KATO code";
 const NOT_IIN: &str = "not a valid IIN";
 const NOT_OF_KIND: &str = "not a value of the indicator's kind";
+const NOT_COUNT: &str = "not a non-negative integer";
+const NOT_TIMESTAMP: &str = "not an RFC 3339 timestamp";
 
 /// The cells of one row, with what is needed to say which row a bad value is in.
 pub(crate) struct Cells<'r, 's> {
@@ -37,7 +40,7 @@ impl<'r, 's> Cells<'r, 's> {
         Cells { row, table, key }
     }
 
-    fn bad(&self, column: &str, why: &'static str) -> StoreError {
+    pub(crate) fn bad(&self, column: &str, why: &'static str) -> StoreError {
         corrupt(self.table, self.key, column, why)
     }
 
@@ -51,6 +54,16 @@ impl<'r, 's> Cells<'r, 's> {
 
     pub(crate) fn opt_i64(&self, idx: usize, column: &str) -> StoreResult<Option<i64>> {
         self.value(idx)?.as_i64_or_null().map_err(|_| self.bad(column, NOT_INTEGER))
+    }
+
+    pub(crate) fn opt_u64(&self, idx: usize, column: &str) -> StoreResult<Option<u64>> {
+        self.opt_i64(idx, column)?
+            .map(|n| u64::try_from(n).map_err(|_| self.bad(column, NOT_COUNT)))
+            .transpose()
+    }
+
+    pub(crate) fn u64(&self, idx: usize, column: &str) -> StoreResult<u64> {
+        u64::try_from(self.i64(idx, column)?).map_err(|_| self.bad(column, NOT_COUNT))
     }
 
     pub(crate) fn str(&self, idx: usize, column: &str) -> StoreResult<&'r str> {
@@ -77,6 +90,23 @@ impl<'r, 's> Cells<'r, 's> {
     pub(crate) fn opt_date(&self, idx: usize, column: &str) -> StoreResult<Option<Date>> {
         match self.opt_str(idx, column)? {
             Some(text) => dates::parse_iso(text).map(Some).map_err(|_| self.bad(column, NOT_DATE)),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn timestamp(&self, idx: usize, column: &str) -> StoreResult<OffsetDateTime> {
+        parse_timestamp(self.str(idx, column)?).map_err(|_| self.bad(column, NOT_TIMESTAMP))
+    }
+
+    pub(crate) fn opt_timestamp(
+        &self,
+        idx: usize,
+        column: &str,
+    ) -> StoreResult<Option<OffsetDateTime>> {
+        match self.opt_str(idx, column)? {
+            Some(text) => {
+                parse_timestamp(text).map(Some).map_err(|_| self.bad(column, NOT_TIMESTAMP))
+            }
             None => Ok(None),
         }
     }
@@ -186,7 +216,7 @@ pub(crate) fn family(row: &Row<'_>) -> StoreResult<Family> {
 
 /// Columns of `observations` in the order [`observation`] reads them.
 pub(crate) const OBSERVATION_COLUMNS: &str = "id, family_id, person_id, indicator, value_num, \
-    value_text, source, observed_at, valid_from, valid_until, batch_id";
+    value_text, source, observed_at, valid_from, valid_until, batch_id, line";
 
 pub(crate) fn observation(row: &Row<'_>) -> StoreResult<StoredObservation> {
     let c = Cells::new(row, "observation", 0);
@@ -211,6 +241,7 @@ pub(crate) fn observation(row: &Row<'_>) -> StoreResult<StoredObservation> {
             valid_until: c.opt_date(9, "valid_until")?,
             batch: BatchId(c.i64(10, "batch_id")?),
         },
+        line: c.opt_u64(11, "line")?,
     })
 }
 

@@ -2,6 +2,12 @@
 //! on, every write a `BEGIN IMMEDIATE` transaction on a single writer connection, reads on a
 //! small pool of reader connections that never wait for the writer.
 //!
+//! Two write paths carry volume. Population chunks (the generator) go in with cached 64-row
+//! `INSERT`s (module `bulk`). Feed chunks go fact by fact through one cached
+//! `INSERT … ON CONFLICT (natural_key) … DO NOTHING`, reading the stored fact only when its key
+//! is taken, so that loading a file twice stores nothing twice (module `feed` has the details
+//! and what a fact costs).
+//!
 //! This crate knows nothing of HTTP or of the application's use cases: it implements
 //! [`shanyraq_store::Store`] and nothing more.
 
@@ -10,6 +16,7 @@ mod codec;
 mod conn;
 mod decode;
 mod error;
+mod feed;
 mod migrate;
 mod pool;
 mod read;

@@ -18,11 +18,14 @@ pub(crate) struct Migration {
 }
 
 /// Every migration this build knows, in order; versions are 1, 2, 3 …
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/0001_foundation.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("../migrations/0001_foundation.sql"),
+    },
+    Migration { version: 2, name: "feeds", sql: include_str!("../migrations/0002_feeds.sql") },
+];
 
 /// The newest schema version this build knows.
 pub(crate) fn supported_version() -> u32 {

@@ -28,8 +28,12 @@ static MEMBERS_OF_FAMILY: LazyLock<String> = LazyLock::new(|| {
         decode::PERSON_COLUMNS
     )
 });
+/// Current facts only: a superseded one is history, replaced by a correction.
 static OBSERVATIONS_OF_FAMILY: LazyLock<String> = LazyLock::new(|| {
-    format!("SELECT {} FROM observations WHERE family_id = ?1", decode::OBSERVATION_COLUMNS)
+    format!(
+        "SELECT {} FROM observations WHERE family_id = ?1 AND superseded_by IS NULL",
+        decode::OBSERVATION_COLUMNS
+    )
 });
 static PERSON_BY_IIN: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {} FROM persons p WHERE p.iin = ?1", decode::PERSON_COLUMNS));
@@ -49,8 +53,8 @@ static TERRITORY_CHILDREN: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The family, its members (membership order) and the latest observation per indicator and
-/// subject, in (indicator, person) order with household facts first.
+/// The family, its members (membership order) and the latest current observation per indicator
+/// and subject, in (indicator, person) order with household facts first.
 pub(crate) fn family(conn: &Connection, id: FamilyId) -> StoreResult<Option<FamilyRecord>> {
     let tx = conn.unchecked_transaction().map_err(store_error)?;
     let family = {

@@ -10,17 +10,18 @@ use shanyraq_domain::{
     BatchId, FamilyId, Iin, ImportBatch, Kato, Territory, TerritoryTree, TreeVersion,
 };
 use shanyraq_store::{
-    Backend, BatchStore, FamilyPage, FamilyRecord, MigrationOutcome, NextIds, PageRequest,
-    PersonRecord, PopulationChunk, PopulationStore, SchemaShape, SchemaStore, StoreError,
-    StoreResult, StoreStats, TerritoryStore,
+    Backend, BatchPageRequest, BatchRecord, BatchStore, ChunkOutcome, FamilyPage, FamilyRecord,
+    FeedChunk, FeedStore, ImportIssue, IssueCursor, MigrationOutcome, NewFeedBatch, NextIds,
+    PageRequest, PendingRow, PersonRecord, PopulationChunk, PopulationStore, ResolvedPerson,
+    SchemaShape, SchemaStore, StoreError, StoreResult, StoreStats, TerritoryStore,
 };
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use tokio::sync::Semaphore;
 
 use crate::conn::{Access, Role, check_file, open_connection};
 use crate::error::join_error;
 use crate::pool::ReaderPool;
-use crate::{migrate, read, schema, write};
+use crate::{feed, migrate, read, schema, write};
 
 /// Reader connections per store: enough for concurrent requests on two to eight cores without
 /// holding many page caches.
@@ -241,5 +242,85 @@ impl PopulationStore for SqliteStore {
                 .map_err(|e| StoreError::Backend(format!("refreshing statistics: {e}")))
         })
         .await
+    }
+}
+
+#[async_trait]
+impl FeedStore for SqliteStore {
+    async fn feed_batch_by_fingerprint(
+        &self,
+        feed: &str,
+        fingerprint: &str,
+    ) -> StoreResult<Option<BatchRecord>> {
+        let (feed, fingerprint) = (feed.to_owned(), fingerprint.to_owned());
+        self.read(move |conn| feed::by_fingerprint(conn, &feed, &fingerprint)).await
+    }
+
+    async fn start_feed_batch(
+        &self,
+        batch: &NewFeedBatch,
+        header_issues: &[ImportIssue],
+    ) -> StoreResult<BatchRecord> {
+        let (batch, header_issues) = (batch.clone(), header_issues.to_vec());
+        self.write(move |conn| feed::start(conn, &batch, &header_issues)).await
+    }
+
+    async fn resolve_persons(
+        &self,
+        iins: &[Iin],
+        on: Date,
+    ) -> StoreResult<Vec<Option<ResolvedPerson>>> {
+        let iins = iins.to_vec();
+        self.read(move |conn| feed::resolve_persons(conn, &iins, on)).await
+    }
+
+    async fn write_feed_chunk(&self, chunk: &FeedChunk) -> StoreResult<ChunkOutcome> {
+        // As for population chunks: the blocking task owns its copy.
+        let chunk = chunk.clone();
+        self.write(move |conn| feed::write_chunk(conn, &chunk)).await
+    }
+
+    async fn complete_feed_batch(
+        &self,
+        id: BatchId,
+        rows_read: i64,
+        at: OffsetDateTime,
+    ) -> StoreResult<BatchRecord> {
+        self.write(move |conn| feed::complete(conn, id, rows_read, at)).await
+    }
+
+    async fn fail_feed_batch(
+        &self,
+        id: BatchId,
+        error_code: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let error_code = error_code.to_owned();
+        self.write(move |conn| feed::fail(conn, id, &error_code, at)).await
+    }
+
+    async fn batch_record(&self, id: BatchId) -> StoreResult<Option<BatchRecord>> {
+        self.read(move |conn| feed::batch_record(conn, id)).await
+    }
+
+    async fn list_batches(&self, page: BatchPageRequest) -> StoreResult<Vec<BatchRecord>> {
+        self.read(move |conn| feed::list_batches(conn, page)).await
+    }
+
+    async fn batch_issues(
+        &self,
+        id: BatchId,
+        after: Option<IssueCursor>,
+        limit: u32,
+    ) -> StoreResult<Vec<ImportIssue>> {
+        self.read(move |conn| feed::batch_issues(conn, id, after, limit)).await
+    }
+
+    async fn pending_rows(&self, id: BatchId) -> StoreResult<Vec<PendingRow>> {
+        self.read(move |conn| feed::pending_rows(conn, id)).await
+    }
+
+    async fn changed_families(&self, id: BatchId) -> StoreResult<Vec<FamilyId>> {
+        self.read(move |conn| feed::changed_families(conn, id)).await
     }
 }

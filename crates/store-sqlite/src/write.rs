@@ -20,7 +20,7 @@ pub(crate) fn immediate(conn: &mut Connection) -> StoreResult<Transaction<'_>> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(store_error)
 }
 
-fn timestamp(t: OffsetDateTime) -> StoreResult<String> {
+pub(crate) fn timestamp(t: OffsetDateTime) -> StoreResult<String> {
     timestamp_text(t).map_err(|e| StoreError::Backend(format!("cannot format {t}: {e}")))
 }
 
@@ -60,12 +60,14 @@ pub(crate) fn replace_territories(conn: &mut Connection, tree: &TerritoryTree) -
     tx.commit().map_err(store_error)
 }
 
+/// A generator batch: running until [`finish_batch`], with no source or fingerprint.
 pub(crate) fn create_batch(conn: &mut Connection, b: &ImportBatch) -> StoreResult<()> {
     let finished = b.finished_at.map(timestamp).transpose()?;
     let tx = immediate(conn)?;
     tx.execute(
         "INSERT INTO import_batches (id, feed, label, started_at, finished_at, rows_accepted, \
-         rows_rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         rows_rejected, status, rows_read, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running', ?6 + ?7, COALESCE(?5, ?4))",
         (
             b.id.0,
             &b.feed,
@@ -80,6 +82,7 @@ pub(crate) fn create_batch(conn: &mut Connection, b: &ImportBatch) -> StoreResul
     tx.commit().map_err(store_error)
 }
 
+/// Completes a generator batch: every row it read was accepted or rejected.
 pub(crate) fn finish_batch(
     conn: &mut Connection,
     id: BatchId,
@@ -91,8 +94,8 @@ pub(crate) fn finish_batch(
     let tx = immediate(conn)?;
     let changed = tx
         .execute(
-            "UPDATE import_batches SET finished_at = ?2, rows_accepted = ?3, rows_rejected = ?4 \
-             WHERE id = ?1",
+            "UPDATE import_batches SET status = 'complete', finished_at = ?2, updated_at = ?2, \
+             rows_accepted = ?3, rows_rejected = ?4, rows_read = ?3 + ?4 WHERE id = ?1",
             (id.0, finished, accepted, rejected),
         )
         .map_err(store_error)?;
@@ -103,9 +106,18 @@ pub(crate) fn finish_batch(
 }
 
 /// The text column of an observation value, borrowed or formatted on the stack.
-enum ValueText<'a> {
+pub(crate) enum ValueText<'a> {
     Code(&'a str),
     Date(DateText),
+}
+
+impl ValueText<'_> {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            ValueText::Code(s) => s.as_bytes(),
+            ValueText::Date(d) => d.bytes(),
+        }
+    }
 }
 
 impl rusqlite::ToSql for ValueText<'_> {
@@ -118,7 +130,7 @@ impl rusqlite::ToSql for ValueText<'_> {
 }
 
 /// The two value columns, as [`ObservationValue::to_columns`] defines them, without allocating.
-fn value_columns(v: &ObservationValue) -> (Option<i64>, Option<ValueText<'_>>) {
+pub(crate) fn value_columns(v: &ObservationValue) -> (Option<i64>, Option<ValueText<'_>>) {
     match v {
         ObservationValue::Money(t) => (Some(t.0), None),
         ObservationValue::Count(n) => (Some(*n), None),
@@ -130,6 +142,7 @@ fn value_columns(v: &ObservationValue) -> (Option<i64>, Option<ValueText<'_>>) {
 
 const FAMILIES: Target = Target {
     table: "families",
+    skip_stored: false,
     columns: &[
         "id",
         "territory_code",
@@ -142,6 +155,7 @@ const FAMILIES: Target = Target {
 };
 const PERSONS: Target = Target {
     table: "persons",
+    skip_stored: false,
     columns: &[
         "id",
         "iin",
@@ -159,10 +173,12 @@ const PERSONS: Target = Target {
 };
 const MEMBERSHIPS: Target = Target {
     table: "memberships",
+    skip_stored: false,
     columns: &["family_id", "person_id", "role", "valid_from", "valid_until"],
 };
 const OBSERVATIONS: Target = Target {
     table: "observations",
+    skip_stored: false,
     columns: &[
         "family_id",
         "person_id",

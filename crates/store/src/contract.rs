@@ -34,6 +34,24 @@
 //!   of personal data (an IIN, a name, a date of birth): messages name tables, columns,
 //!   constraints and row keys. `finish_batch` of an unknown batch is `StoreError::NotFound`.
 //! - Timestamps are given and read back in UTC; the fixtures use whole seconds.
+//! - Batches: a generator batch (`create_batch`) is `running` with `updated_at` its start (its
+//!   finish, if given) and `rows_read` = accepted + rejected; `finish_batch` makes it `complete`
+//!   with `rows_read` = accepted + rejected and `updated_at` = `finished_at`. A feed batch's id
+//!   is the greatest batch id of any kind plus one. `list_batches` is by id descending, `before`
+//!   exclusive, at most [`crate::BatchPageRequest::effective_limit`].
+//! - Feed chunks: a fact duplicates the current fact (not superseded) with its natural key when
+//!   family, person, value, `valid_from` and `valid_until` are equal (not `observed_at`, not the
+//!   source); otherwise it supersedes it. A row is a duplicate when it has at least one fact and
+//!   every fact is a duplicate, else accepted (a row without facts too); superseded when
+//!   accepted and any of its facts superseded one. The family card shows current facts only.
+//!   A chunk off its batch's resume point, or for a batch not running, is `Conflict`
+//!   (`NotFound` for an unknown batch) and writes nothing.
+//! - Failing a batch deletes its facts (those it superseded itself included), change feed,
+//!   pending rows and report lines; a fact it superseded becomes current again, unless a later
+//!   batch has since stored a current fact with the same key: then it stays history, marked as
+//!   superseded by that later batch. Any status can fail; an unknown batch is `NotFound`.
+//! - `resolve_persons`: the membership that [`Membership::holds_on`] the day; of several, the
+//!   greatest `from`, then the lowest family id.
 //! - The shape of the migrated schema is [`expected_schema`]: type classes `integer`, `text`,
 //!   `date`, `timestamp` (also `real`, `blob`, `boolean` should they appear), columns in
 //!   declaration order, only explicitly named indexes (no primary keys) with their uniqueness,
@@ -43,7 +61,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // A test suite: failing loudly with a message is its job.
 
+mod feed;
 pub mod fixtures;
+
+pub use feed::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -86,6 +107,17 @@ macro_rules! store_contract_tests {
             stats_count_rows,
             bulk_chunk_round_trips,
             bundled_tree_loads_whole,
+            feed_batches_start_running_with_their_header_report,
+            a_chunk_stores_facts_pending_rows_and_report_lines,
+            repeated_facts_are_duplicates_and_changed_ones_supersede,
+            a_chunk_off_its_resume_point_changes_nothing,
+            a_failing_chunk_leaves_nothing_behind,
+            completing_checks_the_resume_point,
+            failing_a_batch_takes_back_what_it_wrote,
+            failing_a_batch_keeps_later_corrections,
+            persons_resolve_to_their_family_on_the_day,
+            batches_of_every_kind_are_listed_newest_first,
+            report_lines_page_in_line_and_seq_order,
         );
     };
     (@each $factory:expr; $($name:ident),* $(,)?) => {
@@ -135,6 +167,16 @@ pub fn expected_schema() -> SchemaShape {
                 col("finished_at", "timestamp", N),
                 col("rows_accepted", "integer", R),
                 col("rows_rejected", "integer", R),
+                col("source", "text", N),
+                col("fingerprint", "text", N),
+                col("status", "text", R),
+                col("rows_read", "integer", R),
+                col("rows_duplicate", "integer", R),
+                col("rows_pending", "integer", R),
+                col("rows_superseded", "integer", R),
+                col("warnings", "integer", R),
+                col("updated_at", "timestamp", N),
+                col("error_code", "text", N),
             ],
         ),
         (
@@ -190,12 +232,47 @@ pub fn expected_schema() -> SchemaShape {
                 col("valid_from", "date", R),
                 col("valid_until", "date", N),
                 col("batch_id", "integer", R),
+                col("line", "integer", N),
+                col("natural_key", "text", N),
+                col("superseded_by", "integer", N),
+            ],
+        ),
+        ("family_changes", vec![col("batch_id", "integer", R), col("family_id", "integer", R)]),
+        (
+            "import_issues",
+            vec![
+                col("batch_id", "integer", R),
+                col("line", "integer", R),
+                col("seq", "integer", R),
+                col("verdict", "text", R),
+                col("column_key", "text", R),
+                col("value_masked", "text", R),
+                col("code", "text", R),
+                col("args", "text", R),
+            ],
+        ),
+        (
+            "pending_rows",
+            vec![
+                col("batch_id", "integer", R),
+                col("line", "integer", R),
+                col("reason", "text", R),
+                col("iin", "text", N),
+                col("last_name", "text", N),
+                col("first_name", "text", N),
+                col("birth_date", "date", N),
+                col("territory_code", "integer", N),
+                col("facts", "text", R),
             ],
         ),
     ];
     let names = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    let indexes: [(&str, &str, &[&str], bool); 5] = [
+    let indexes: [(&str, &str, &[&str], bool); 8] = [
         ("territories_parent_idx", "territories", &["parent_code"], false),
+        ("import_batches_fingerprint_key", "import_batches", &["feed", "fingerprint"], true),
+        // Partial: current facts with a key only.
+        ("observations_natural_key", "observations", &["natural_key"], true),
+        ("family_changes_family_idx", "family_changes", &["family_id"], false),
         ("persons_iin_key", "persons", &["iin"], true),
         ("families_territory_idx", "families", &["territory_code", "id"], false),
         ("memberships_person_idx", "memberships", &["person_id"], false),
@@ -206,8 +283,11 @@ pub fn expected_schema() -> SchemaShape {
             false,
         ),
     ];
-    let primary_keys: [(&str, &[&str]); 7] = [
+    let primary_keys: [(&str, &[&str]); 10] = [
         ("territory_versions", &["id"]),
+        ("family_changes", &["batch_id", "family_id"]),
+        ("import_issues", &["batch_id", "line", "seq"]),
+        ("pending_rows", &["batch_id", "line"]),
         ("territories", &["code"]),
         ("import_batches", &["id"]),
         ("persons", &["id"]),
@@ -228,14 +308,21 @@ pub fn expected_schema() -> SchemaShape {
                 fk("batch_id", "import_batches"),
                 fk("family_id", "families"),
                 fk("person_id", "persons"),
+                fk("superseded_by", "import_batches"),
             ],
         ),
+        ("family_changes", vec![fk("batch_id", "import_batches"), fk("family_id", "families")]),
+        ("import_issues", vec![fk("batch_id", "import_batches")]),
+        ("pending_rows", vec![fk("batch_id", "import_batches")]),
     ];
     let check = |column: &str| CheckShape { columns: vec![column.to_owned()] };
     let checks = [
         ("territories", vec![check("level")]),
         ("persons", vec![check("sex")]),
         ("memberships", vec![check("role")]),
+        ("import_batches", vec![check("status")]),
+        ("import_issues", vec![check("verdict")]),
+        ("pending_rows", vec![check("reason")]),
     ];
     SchemaShape {
         tables: tables.into_iter().map(|(n, c)| (n.to_owned(), c)).collect(),

@@ -4,6 +4,7 @@
 //! This crate knows nothing of any SQL engine.
 
 pub mod error;
+pub mod feed;
 pub mod port;
 pub mod records;
 pub mod url;
@@ -12,6 +13,7 @@ pub mod url;
 pub mod contract;
 
 pub use error::{OpenFailure, StoreError, StoreResult};
-pub use port::{BatchStore, PopulationStore, SchemaStore, Store, TerritoryStore};
+pub use feed::*;
+pub use port::{BatchStore, FeedStore, PopulationStore, SchemaStore, Store, TerritoryStore};
 pub use records::*;
 pub use url::{DbUrl, DbUrlError};

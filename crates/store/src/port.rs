@@ -8,6 +8,10 @@ use shanyraq_domain::{
 use time::OffsetDateTime;
 
 use crate::error::StoreResult;
+use crate::feed::{
+    BatchPageRequest, BatchRecord, ChunkOutcome, FeedChunk, ImportIssue, IssueCursor, NewFeedBatch,
+    PendingRow, ResolvedPerson,
+};
 use crate::records::{
     Backend, FamilyPage, FamilyRecord, MigrationOutcome, NextIds, PageRequest, PersonRecord,
     PopulationChunk, SchemaShape, StoreStats,
@@ -79,13 +83,87 @@ pub trait PopulationStore: Send + Sync {
     async fn refresh_statistics(&self) -> StoreResult<()>;
 }
 
+/// Agency feeds: batches that load a file exactly once, chunk by chunk, resumable after a
+/// crash; report lines; rows kept for matching; and the change feed of families whose facts
+/// changed.
+#[async_trait]
+pub trait FeedStore: Send + Sync {
+    /// The batch of `feed` that loaded a file with this fingerprint, in whatever status.
+    async fn feed_batch_by_fingerprint(
+        &self,
+        feed: &str,
+        fingerprint: &str,
+    ) -> StoreResult<Option<BatchRecord>>;
+
+    /// Starts a feed batch in status running with zero counts and `header_issues` as its first
+    /// report lines, in one transaction. The store assigns the id. A failed batch with the same
+    /// feed and fingerprint is restarted under its id instead; any other batch with them is a
+    /// [`crate::StoreError::Conflict`].
+    async fn start_feed_batch(
+        &self,
+        batch: &NewFeedBatch,
+        header_issues: &[ImportIssue],
+    ) -> StoreResult<BatchRecord>;
+
+    /// For each IIN, the stored person and their family on `on` (the membership valid that
+    /// day; if several, the one that began last), in the order asked.
+    async fn resolve_persons(
+        &self,
+        iins: &[shanyraq_domain::Iin],
+        on: time::Date,
+    ) -> StoreResult<Vec<Option<ResolvedPerson>>>;
+
+    /// Writes one chunk in one transaction: facts (skipping duplicates, superseding corrected
+    /// values, which stay as history marked with this batch), the families whose facts changed,
+    /// pending rows, report lines, and the batch's counters and resume point.
+    async fn write_feed_chunk(&self, chunk: &FeedChunk) -> StoreResult<ChunkOutcome>;
+
+    /// Marks a running batch complete, if its `rows_read` is `rows_read`; otherwise
+    /// [`crate::StoreError::Conflict`] and nothing changes.
+    async fn complete_feed_batch(
+        &self,
+        id: BatchId,
+        rows_read: i64,
+        at: OffsetDateTime,
+    ) -> StoreResult<BatchRecord>;
+
+    /// Marks a batch failed with `error_code` and takes back everything it wrote (facts,
+    /// supersessions, changes, pending rows, report lines) in one transaction.
+    async fn fail_feed_batch(
+        &self,
+        id: BatchId,
+        error_code: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
+
+    async fn batch_record(&self, id: BatchId) -> StoreResult<Option<BatchRecord>>;
+
+    /// Batches of every kind, newest first.
+    async fn list_batches(&self, page: BatchPageRequest) -> StoreResult<Vec<BatchRecord>>;
+
+    /// A batch's report lines in (line, seq) order, after `after`, at most `limit` (clamped to
+    /// 1..=10,000).
+    async fn batch_issues(
+        &self,
+        id: BatchId,
+        after: Option<IssueCursor>,
+        limit: u32,
+    ) -> StoreResult<Vec<ImportIssue>>;
+
+    /// A batch's pending rows in line order.
+    async fn pending_rows(&self, id: BatchId) -> StoreResult<Vec<PendingRow>>;
+
+    /// The families whose facts a batch changed, in id order.
+    async fn changed_families(&self, id: BatchId) -> StoreResult<Vec<FamilyId>>;
+}
+
 /// Everything the application needs, as one object.
 pub trait Store:
-    SchemaStore + TerritoryStore + BatchStore + PopulationStore + std::fmt::Debug
+    SchemaStore + TerritoryStore + BatchStore + PopulationStore + FeedStore + std::fmt::Debug
 {
 }
 
 impl<T> Store for T where
-    T: SchemaStore + TerritoryStore + BatchStore + PopulationStore + std::fmt::Debug
+    T: SchemaStore + TerritoryStore + BatchStore + PopulationStore + FeedStore + std::fmt::Debug
 {
 }

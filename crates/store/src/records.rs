@@ -64,6 +64,9 @@ pub struct StoredObservation {
     pub id: ObservationId,
     #[serde(flatten)]
     pub observation: Observation,
+    /// The line of the feed file the fact came from (with `observation.batch`, its
+    /// provenance); `None` for facts not loaded from a file.
+    pub line: Option<u64>,
 }
 
 /// A member of a family as the card shows them.

@@ -1,0 +1,105 @@
+//! One chunk of a feed batch in one transaction: claim the batch at its resume point, write the
+//! facts row by row, then the changed families, pending rows, report lines and counters.
+
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use shanyraq_domain::BatchId;
+use shanyraq_store::{ChunkOutcome, FeedChunk, StoreError, StoreResult};
+
+use super::facts::{FactWriter, Written};
+use super::rows;
+use crate::error::store_error;
+use crate::write::{immediate, timestamp};
+
+/// Moves the batch's resume point and the counts the importer knows, only if the batch is
+/// running at `rows_before`: the guard against two imports writing one batch.
+const CLAIM: &str = "UPDATE import_batches SET rows_read = rows_read + ?3, \
+    rows_rejected = rows_rejected + ?4, rows_pending = rows_pending + ?5, \
+    warnings = warnings + ?6, updated_at = ?7 \
+    WHERE id = ?1 AND status = 'running' AND rows_read = ?2";
+/// Adds what only the store can tell once the rows are written.
+const COUNT: &str = "UPDATE import_batches SET rows_accepted = rows_accepted + ?2, \
+    rows_duplicate = rows_duplicate + ?3, rows_superseded = rows_superseded + ?4 WHERE id = ?1";
+
+pub(crate) fn write_chunk(conn: &mut Connection, chunk: &FeedChunk) -> StoreResult<ChunkOutcome> {
+    let written_at = timestamp(chunk.written_at)?;
+    let tx = immediate(conn)?;
+    let claimed = tx
+        .prepare_cached(CLAIM)
+        .and_then(|mut st| {
+            st.execute((
+                chunk.batch.0,
+                chunk.rows_before,
+                chunk.counts.rows_read,
+                chunk.counts.rejected,
+                i64::try_from(chunk.pending.len()).unwrap_or(i64::MAX),
+                chunk.counts.warnings,
+                &written_at,
+            ))
+        })
+        .map_err(store_error)?;
+    if claimed == 0 {
+        return Err(refusal(&tx, chunk.batch, chunk.rows_before));
+    }
+    let (outcome, families) = write_rows(&tx, chunk)?;
+    rows::insert_changes(&tx, chunk.batch, &families)?;
+    rows::insert_pending(&tx, chunk.batch, &chunk.pending)?;
+    rows::insert_issues(&tx, chunk.batch, &chunk.issues)?;
+    tx.prepare_cached(COUNT)
+        .and_then(|mut st| {
+            st.execute((chunk.batch.0, outcome.accepted, outcome.duplicates, outcome.superseded))
+        })
+        .map_err(store_error)?;
+    tx.commit().map_err(store_error)?;
+    Ok(outcome)
+}
+
+/// The facts of every row in order, with each row's outcome; also the families whose facts
+/// were stored, sorted and without repeats.
+fn write_rows(tx: &Transaction<'_>, chunk: &FeedChunk) -> StoreResult<(ChunkOutcome, Vec<i64>)> {
+    let mut writer = FactWriter::new(tx, chunk.batch)?;
+    let mut outcome = ChunkOutcome::default();
+    let mut families = Vec::new();
+    for row in &chunk.rows {
+        let (mut stored, mut corrected) = (false, false);
+        for fact in &row.facts {
+            match writer.write(row.line, fact)? {
+                Written::Duplicate => continue,
+                Written::New => {}
+                Written::Correction => corrected = true,
+            }
+            stored = true;
+            outcome.facts_stored += 1;
+            let family = fact.observation.family.0;
+            if families.last() != Some(&family) {
+                families.push(family);
+            }
+        }
+        if stored || row.facts.is_empty() {
+            outcome.accepted += 1;
+            outcome.superseded += i64::from(corrected);
+        } else {
+            outcome.duplicates += 1;
+        }
+    }
+    families.sort_unstable();
+    families.dedup();
+    Ok((outcome, families))
+}
+
+/// Why a chunk could not claim its batch: there is no such batch, or it is not running at the
+/// chunk's resume point.
+fn refusal(tx: &Transaction<'_>, batch: BatchId, rows_before: i64) -> StoreError {
+    let found = tx
+        .query_row("SELECT status, rows_read FROM import_batches WHERE id = ?1", [batch.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })
+        .optional();
+    match found {
+        Ok(None) => StoreError::NotFound(format!("import batch {batch}")),
+        Ok(Some((status, rows_read))) => StoreError::Conflict(format!(
+            "import batch {batch} is {status} with {rows_read} rows read, not running with \
+             {rows_before}: the batch moved on, another import is writing it"
+        )),
+        Err(e) => store_error(e),
+    }
+}
