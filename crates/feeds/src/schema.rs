@@ -99,6 +99,16 @@ pub enum ColumnType {
 }
 
 impl ColumnType {
+    /// The number of digits of a fixed-width code (IIN 12, KATO 9): what a number that lost its
+    /// leading zeros is padded back to (see [`FeedSchema::digit_widths`]).
+    pub fn digits(&self) -> Option<usize> {
+        match self {
+            ColumnType::Iin => Some(12),
+            ColumnType::Kato => Some(9),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             ColumnType::Iin => "iin",
@@ -158,5 +168,21 @@ impl FeedSchema {
     /// Maps a file's header names to this schema's columns.
     pub fn map_header<S: AsRef<str>>(&self, names: &[S]) -> Result<HeaderMap, HeaderError> {
         header::map(self, names)
+    }
+
+    /// For each field of a file mapped as `header`, the width of the code its column holds, for
+    /// [`FeedReader::restore_leading_zeros`](crate::read::FeedReader::restore_leading_zeros):
+    /// 12 where the file has an IIN column, 9 where it has a KATO column.
+    pub fn digit_widths(&self, header: &HeaderMap) -> Vec<Option<usize>> {
+        let mut widths = Vec::new();
+        for (column, position) in self.columns.iter().zip(&header.positions) {
+            if let (Some(width), Some(p)) = (column.ty.digits(), *position) {
+                if widths.len() <= p {
+                    widths.resize(p + 1, None);
+                }
+                widths[p] = Some(width);
+            }
+        }
+        widths
     }
 }

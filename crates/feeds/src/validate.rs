@@ -37,7 +37,7 @@ pub static CODES: &[&str] = &[
     "date.future",
     "date.before_other",
     "money.not_a_number",
-    "money.fractional",
+    "money.rounded",
     "money.too_large",
     "money.ambiguous_separator",
     "count.not_a_number",
@@ -62,6 +62,8 @@ pub static RECORD_CODES: &[&str] = &[
     "record.unknown_key",
     "record.duplicate_key",
     "row.needs_matching",
+    "row.unknown_person",
+    "row.no_family",
     "row.duplicate",
 ];
 
@@ -112,6 +114,8 @@ pub enum Outcome {
     Accepted {
         line: u64,
         iin: Iin,
+        /// See [`Validator::row_key`].
+        key: String,
         facts: Vec<Fact>,
         warnings: Vec<Problem>,
     },
@@ -120,6 +124,8 @@ pub enum Outcome {
     NeedsMatching {
         line: u64,
         keys: MatchingKeys,
+        /// See [`Validator::row_key`].
+        key: String,
         facts: Vec<Fact>,
         warnings: Vec<Problem>,
     },
@@ -195,8 +201,13 @@ impl<'a> Validator<'a> {
                 }
                 continue;
             }
-            match field::parse(&column.ty, text).and_then(|v| self.check(i, v)) {
-                Ok(value) => parsed[i] = value,
+            match field::parse_with_warning(&column.ty, text)
+                .and_then(|(v, warning)| Ok((self.check(i, v)?, warning)))
+            {
+                Ok((value, warning)) => {
+                    parsed[i] = value;
+                    warnings.extend(warning.map(|w| self.problem(i, text, w)));
+                }
                 Err(refusal) => {
                     parsed[i] = Parsed::Invalid;
                     let problem = self.problem(i, text, refusal);
@@ -236,10 +247,46 @@ impl<'a> Validator<'a> {
         };
         let valid_until = schema.period_end.and_then(|i| date(parsed[i])).and_then(Date::next_day);
         let facts = self.facts(&parsed, valid_from, valid_until);
+        let key = self.row_key(fields, &parsed);
         match who {
-            Ok(iin) => Outcome::Accepted { line, iin, facts, warnings },
-            Err(keys) => Outcome::NeedsMatching { line, keys, facts, warnings },
+            Ok(iin) => Outcome::Accepted { line, iin, key, facts, warnings },
+            Err(keys) => Outcome::NeedsMatching { line, keys, key, facts, warnings },
         }
+    }
+
+    /// The row's natural key without its person: the canonical values of the schema's
+    /// natural-key columns other than the IIN, joined by `|` — dates in ISO form, codes as the
+    /// schema spells them, text trimmed — so that `01.02.2026` and `2026-02-01`, or `WAGE` and
+    /// `wage`, name the same row. With the person (IIN or matching keys) it identifies a row
+    /// across deliveries.
+    fn row_key<S: AsRef<str>>(&self, fields: &[S], parsed: &[Parsed; MAX_COLUMNS]) -> String {
+        use std::fmt::Write;
+        let mut key = String::new();
+        for (n, &i) in
+            self.schema.natural_key.iter().filter(|&&i| i != self.schema.identity.iin).enumerate()
+        {
+            if n > 0 {
+                key.push('|');
+            }
+            let Some(value) = parsed.get(i) else { continue };
+            let _ = match *value {
+                Parsed::Date(d) => write!(key, "{}", shanyraq_domain::dates::iso(d)),
+                Parsed::Money(t) => write!(key, "{}", t.amount()),
+                Parsed::Count(n) => write!(key, "{n}"),
+                Parsed::Flag(b) => write!(key, "{}", u8::from(b)),
+                Parsed::Kato(k) => write!(key, "{k}"),
+                Parsed::Iin(iin) => write!(key, "{iin}"),
+                Parsed::Code(c) => match self.schema.columns.get(i).map(|c| &c.ty) {
+                    Some(ColumnType::Code(codes)) => {
+                        write!(key, "{}", codes.get(c).map_or("", String::as_str))
+                    }
+                    _ => Ok(()),
+                },
+                Parsed::Text => write!(key, "{}", self.field(fields, i).replace('|', "¦")),
+                Parsed::Empty | Parsed::Invalid => Ok(()),
+            };
+        }
+        key
     }
 
     fn field<'f, S: AsRef<str>>(&self, fields: &'f [S], column: usize) -> &'f str {

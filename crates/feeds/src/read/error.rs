@@ -30,8 +30,10 @@ pub enum RecordError {
     /// A JSON value is an array or object where a scalar is expected.
     #[error("line {line}: value of `{key}` is not a scalar")]
     NestedValue { line: u64, key: String },
-    /// A JSON object has a key that the first object of the file did not have.
-    #[error("line {line}: unknown key `{key}`")]
+    /// A JSON object has a key that is not one of the file's columns. A file's columns are every
+    /// key its objects use (up to [`ReadOptions::max_fields`](super::ReadOptions)); a stream
+    /// that cannot be read twice takes them from its first object.
+    #[error("line {line}: `{key}` is not one of the file's columns")]
     UnknownKey { line: u64, key: String },
     /// A JSON object has the same key twice.
     #[error("line {line}: duplicate key `{key}`")]
@@ -98,6 +100,15 @@ pub enum FileError {
     /// workbooks are read whole, so their size is capped.
     #[error("XLSX workbook larger than {limit} bytes")]
     XlsxTooLarge { limit: usize },
+    /// The workbook would unpack to more than
+    /// [`ReadOptions::max_xlsx_unpacked_bytes`](super::ReadOptions) (a "zip bomb"), by the sizes
+    /// its archive declares or by the text its sheet turns out to hold.
+    #[error("XLSX workbook unpacking to more than {limit} bytes")]
+    XlsxUnpackedTooLarge { limit: usize },
+    /// The sheet has more non-blank cells than
+    /// [`ReadOptions::max_xlsx_cells`](super::ReadOptions).
+    #[error("XLSX sheet with more than {limit} cells")]
+    XlsxTooManyCells { limit: usize },
     /// Reading from the underlying source failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -114,6 +125,8 @@ impl FileError {
             Self::LineTooLong { .. } => "line_too_long",
             Self::Xlsx(_) => "unreadable_xlsx",
             Self::XlsxTooLarge { .. } => "xlsx_too_large",
+            Self::XlsxUnpackedTooLarge { .. } => "xlsx_unpacked_too_large",
+            Self::XlsxTooManyCells { .. } => "xlsx_too_many_cells",
             Self::Io(_) => "io",
         }
     }

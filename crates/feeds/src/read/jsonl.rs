@@ -1,16 +1,18 @@
-//! JSON Lines: one object per line. The keys of the first object are the columns; a later
-//! object with another key is a record error, a missing key reads as an empty field.
+//! JSON Lines: one object per line. The columns are the keys of the first object, and, for a
+//! file that can be read twice, every other key the file uses ([`scan_keys`]); a key missing
+//! from an object reads as an empty field, a key that is not a column is a record error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
 
-use serde::Deserialize;
-use serde::de::{MapAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use super::format::strip_bom;
 use super::input::Input;
-use super::{FileError, Header, RawRecord, ReadError, ReadOptions, RecordError};
+use super::{FileError, Header, RawRecord, ReadError, ReadOptions, RecordError, SNIFF_BYTES};
 
 /// An object with its keys in file order (serde_json's map would sort them).
 struct Ordered(Vec<(String, Value)>);
@@ -134,7 +136,22 @@ impl<R: Read> JsonlReader<R> {
         Ok(any)
     }
 
-    pub(crate) fn read_into(&mut self, rec: &mut RawRecord) -> Result<bool, ReadError> {
+    /// Makes `key` a column, after those already known, unless it is one or `limit` are known.
+    pub(crate) fn add_column(&mut self, header: &mut Header, key: String, limit: usize) {
+        if self.columns.len() < limit && !self.columns.contains_key(&key) {
+            self.columns.insert(key.clone(), self.seen.len());
+            self.seen.push(false);
+            header.names.push(key);
+        }
+    }
+
+    /// The next object into `rec`; `widths[p]`, when given, is the number of digits that a
+    /// whole number in field `p` is left-padded to.
+    pub(crate) fn read_into(
+        &mut self,
+        rec: &mut RawRecord,
+        widths: &[Option<usize>],
+    ) -> Result<bool, ReadError> {
         let (line, object) = match self.first.take() {
             Some(first) => first,
             None => {
@@ -157,7 +174,14 @@ impl<R: Read> JsonlReader<R> {
             let field = &mut rec.fields[i];
             match value {
                 Value::String(s) => field.push_str(s.trim()),
-                Value::Number(n) => field.push_str(&n.to_string()),
+                Value::Number(n) => {
+                    field.push_str(&n.to_string());
+                    if n.is_u64()
+                        && let Some(&Some(width)) = widths.get(i)
+                    {
+                        super::pad_digits(field, width);
+                    }
+                }
                 Value::Bool(b) => field.push_str(if *b { "true" } else { "false" }),
                 Value::Null => {}
                 Value::Array(_) | Value::Object(_) => {
@@ -166,5 +190,129 @@ impl<R: Read> JsonlReader<R> {
             }
         }
         Ok(true)
+    }
+}
+
+/// Every key the objects of a JSON Lines stream use, trimmed, in order of first use: the first
+/// pass of [`open_path`](super::open_path). Only the names are kept, at most
+/// [`ReadOptions::max_fields`] of them, none longer than [`ReadOptions::max_field_bytes`]. Lines
+/// that are not valid JSON objects add nothing (the second pass reports them); a line longer than
+/// [`ReadOptions::max_line_bytes`] ends the scan, as it ends the second pass.
+pub(crate) fn scan_keys<R: Read>(
+    reader: R,
+    options: &ReadOptions,
+) -> Result<Vec<String>, FileError> {
+    let mut input = Input::new(reader);
+    input.fill_to(SNIFF_BYTES)?;
+    let bom = input.available().len() - strip_bom(input.available()).len();
+    input.consume(bom);
+    let mut lines = JsonlReader {
+        input,
+        max_line: options.max_line_bytes,
+        next_line: 1,
+        buf: Vec::new(),
+        columns: HashMap::new(),
+        seen: Vec::new(),
+        first: None,
+    };
+    let mut keys = KeySet {
+        known: HashSet::new(),
+        order: Vec::new(),
+        pending: Vec::new(),
+        limit: options.max_fields,
+        max_key: options.max_field_bytes,
+    };
+    while keys.order.len() < keys.limit {
+        match lines.next_nonblank() {
+            Ok(Some(_)) => {}
+            Ok(None) | Err(FileError::LineTooLong { .. }) => break,
+            Err(e) => return Err(e),
+        }
+        let mut de = serde_json::Deserializer::from_slice(&lines.buf);
+        let valid = NewKeys(&mut keys).deserialize(&mut de).and_then(|()| de.end()).is_ok();
+        keys.end_line(valid);
+    }
+    Ok(keys.order)
+}
+
+/// The keys found so far.
+struct KeySet {
+    /// Every key in `order` and `pending`, so that a lookup costs one hash.
+    known: HashSet<String>,
+    order: Vec<String>,
+    /// New keys of the line being read, kept only if the whole line is a valid object.
+    pending: Vec<String>,
+    limit: usize,
+    max_key: usize,
+}
+
+impl KeySet {
+    fn note(&mut self, key: &str) {
+        let key = key.trim();
+        let room = self.known.len() < self.limit;
+        if room && !key.is_empty() && key.len() <= self.max_key && !self.known.contains(key) {
+            self.known.insert(key.to_owned());
+            self.pending.push(key.to_owned());
+        }
+    }
+
+    fn end_line(&mut self, valid: bool) {
+        if valid {
+            self.order.append(&mut self.pending);
+        } else {
+            for key in self.pending.drain(..) {
+                self.known.remove(&key);
+            }
+        }
+    }
+}
+
+/// Reads one object, noting the keys it has that are not known yet and skipping the values.
+struct NewKeys<'k>(&'k mut KeySet);
+
+impl<'de> DeserializeSeed<'de> for NewKeys<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NewKeys<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(Key(&mut *self.0))?.is_some() {
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
+
+/// One key, looked up without allocating unless it is new.
+struct Key<'k>(&'k mut KeySet);
+
+impl<'de> DeserializeSeed<'de> for Key<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for Key<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<(), E> {
+        self.0.note(key);
+        Ok(())
     }
 }

@@ -7,13 +7,15 @@
 //!
 //! CSV and JSON Lines are scanned through a fixed 64 KiB buffer with every line capped at
 //! [`ReadOptions::max_line_bytes`], so memory does not depend on the file size. XLSX is read
-//! whole (capped by [`ReadOptions::max_xlsx_bytes`]).
+//! whole (capped by [`ReadOptions::max_xlsx_bytes`], and what it unpacks to by
+//! [`ReadOptions::max_xlsx_unpacked_bytes`] and [`ReadOptions::max_xlsx_cells`]).
 
 mod csv;
 mod error;
 mod format;
 mod input;
 mod jsonl;
+mod unpacked;
 mod xlsx;
 
 use std::fs::File;
@@ -42,6 +44,12 @@ pub struct ReadOptions {
     pub max_fields: usize,
     /// Largest XLSX workbook, which is read whole.
     pub max_xlsx_bytes: usize,
+    /// Most bytes an XLSX workbook may unpack to: by the sizes its archive declares, checked
+    /// before unpacking, and by the text of its sheet's cells, counted while reading. More is
+    /// [`FileError::XlsxUnpackedTooLarge`].
+    pub max_xlsx_unpacked_bytes: usize,
+    /// Most non-blank cells in the sheet read; more is [`FileError::XlsxTooManyCells`].
+    pub max_xlsx_cells: usize,
     /// CSV delimiter; `None` detects comma, semicolon or tab from the header line.
     pub delimiter: Option<u8>,
 }
@@ -53,13 +61,18 @@ impl Default for ReadOptions {
             max_field_bytes: 64 * 1024,
             max_fields: 4096,
             max_xlsx_bytes: 64 * 1024 * 1024,
+            // Sixteen times the workbook cap: XML deflates about tenfold.
+            max_xlsx_unpacked_bytes: 16 * 64 * 1024 * 1024,
+            // Roughly what the largest workbook accepted holds.
+            max_xlsx_cells: 16 * 1024 * 1024,
             delimiter: None,
         }
     }
 }
 
-/// Column names as written in the file: the first CSV row, the keys of the first JSON object,
-/// or the first non-blank XLSX row. Names are trimmed; mapping them to a schema is not done here.
+/// Column names as written in the file: the first CSV row, every key the JSON objects use (see
+/// [`open_path`]), or the first non-blank XLSX row. Names are trimmed; mapping them to a schema
+/// is not done here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     pub names: Vec<String>,
@@ -88,6 +101,8 @@ pub struct FeedReader<R> {
     format: Format,
     inner: Inner<R>,
     finished: bool,
+    /// See [`FeedReader::restore_leading_zeros`].
+    digit_widths: Vec<Option<usize>>,
 }
 
 #[derive(Debug)]
@@ -122,9 +137,22 @@ pub fn open_detect<R: Read>(
 }
 
 /// Opens a file, choosing the format from its extension and content.
+///
+/// The columns of a JSON Lines file are every key its objects use, in order of first use:
+/// exporters leave out keys whose value is null, so the first object rarely has them all. They
+/// are found by a first pass over the file that keeps only the key names (at most
+/// [`ReadOptions::max_fields`] of them). A file that cannot be read twice, such as a pipe, takes
+/// its columns from its first object, as [`open`] does for any reader.
 pub fn open_path(path: &Path, options: &ReadOptions) -> Result<FeedReader<File>, FileError> {
     let file = File::open(path)?;
-    open_detect(file, path.extension().and_then(|e| e.to_str()), options)
+    let regular = file.metadata()?.is_file();
+    let mut reader = open_detect(file, path.extension().and_then(|e| e.to_str()), options)?;
+    if let (Inner::Jsonl(jsonl), true) = (&mut reader.inner, regular) {
+        for key in jsonl::scan_keys(File::open(path)?, options)? {
+            jsonl.add_column(&mut reader.header, key, options.max_fields);
+        }
+    }
+    Ok(reader)
 }
 
 fn open_input<R: Read>(
@@ -134,7 +162,7 @@ fn open_input<R: Read>(
 ) -> Result<FeedReader<R>, FileError> {
     if format == Format::Xlsx {
         let (reader, header) = XlsxReader::open(input, options)?;
-        return Ok(FeedReader { header, format, inner: Inner::Xlsx(reader), finished: false });
+        return Ok(FeedReader::new(header, format, Inner::Xlsx(reader)));
     }
     let text = strip_bom(input.available());
     if text.iter().all(u8::is_ascii_whitespace) {
@@ -147,7 +175,7 @@ fn open_input<R: Read>(
     input.consume(bom);
     if format == Format::JsonLines {
         let (reader, header) = JsonlReader::open(input, options)?;
-        return Ok(FeedReader { header, format, inner: Inner::Jsonl(reader), finished: false });
+        return Ok(FeedReader::new(header, format, Inner::Jsonl(reader)));
     }
     let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(input.available()));
     let mut parser = CsvParser::new(input, delimiter, options);
@@ -161,15 +189,14 @@ fn open_input<R: Read>(
     if names.iter().all(String::is_empty) {
         return Err(FileError::NoHeader);
     }
-    Ok(FeedReader {
-        header: Header { names },
-        format,
-        inner: Inner::Csv { parser, parsed, delimiter },
-        finished: false,
-    })
+    Ok(FeedReader::new(Header { names }, format, Inner::Csv { parser, parsed, delimiter }))
 }
 
 impl<R: Read> FeedReader<R> {
+    fn new(header: Header, format: Format, inner: Inner<R>) -> Self {
+        FeedReader { header, format, inner, finished: false, digit_widths: Vec::new() }
+    }
+
     /// The column names.
     pub fn header(&self) -> &Header {
         &self.header
@@ -178,6 +205,20 @@ impl<R: Read> FeedReader<R> {
     /// The format being read.
     pub fn format(&self) -> Format {
         self.format
+    }
+
+    /// Gives back the leading zeros that a number drops from a code of fixed width: an IIN such
+    /// as `061211600012` kept in a spreadsheet as the number 61 211 600 012, or written by a JSON
+    /// exporter as a number. `widths[p]` is the number of digits of the code in field `p` (see
+    /// [`FeedSchema::digit_widths`](crate::schema::FeedSchema::digit_widths)); a whole number with
+    /// fewer digits there is left-padded with zeros. Call it before reading records.
+    ///
+    /// Only the reader knows that a field was a number, and only the schema that its column
+    /// holds a code, so the caller, who has both, joins them here; validation keeps seeing text
+    /// and judges every format alike. Text is never padded: a CSV field, a text cell or a JSON
+    /// string `61211600012` was written with eleven digits and stays an error.
+    pub fn restore_leading_zeros(&mut self, widths: Vec<Option<usize>>) {
+        self.digit_widths = widths;
     }
 
     /// The CSV delimiter in use; `None` for other formats.
@@ -202,14 +243,27 @@ impl<R: Read> FeedReader<R> {
                 Ok(false) => Ok(false),
                 Err(e) => Err(e.into()),
             },
-            Inner::Jsonl(reader) => reader.read_into(record),
-            Inner::Xlsx(reader) => reader.read_into(record),
+            Inner::Jsonl(reader) => reader.read_into(record, &self.digit_widths),
+            Inner::Xlsx(reader) => reader.read_into(record, &self.digit_widths),
         };
         match &result {
             Ok(false) | Err(ReadError::File(_)) => self.finished = true,
             _ => {}
         }
         result
+    }
+}
+
+/// Left-pads a field of ASCII digits with zeros to `width` digits.
+fn pad_digits(field: &mut String, width: usize) {
+    const ZEROS: &str = "0000000000000000";
+    let missing = width.saturating_sub(field.len());
+    if missing > 0
+        && !field.is_empty()
+        && field.bytes().all(|b| b.is_ascii_digit())
+        && let Some(zeros) = ZEROS.get(..missing)
+    {
+        field.insert_str(0, zeros);
     }
 }
 

@@ -30,7 +30,8 @@ impl HeaderWarning {
 /// Why a file's header cannot be read with a schema: the whole file is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HeaderError {
-    /// Required columns are absent; each is named in kk, ru and en.
+    /// Required columns are absent; each is named in kk, ru and en. The IIN column may be absent
+    /// when last name, first name, birth date and KATO are there: its rows are then matched.
     #[error("missing required columns: {}", Names(.missing))]
     MissingColumns { missing: Vec<Headers> },
     #[error("column {column:?} appears twice, as {first:?} and {second:?}")]
@@ -100,12 +101,21 @@ pub(super) fn map<S: AsRef<str>>(
             });
         }
     }
+    // Without an IIN column every row goes to matching, which needs all four matching columns;
+    // with them the IIN column may be absent.
+    let iin = schema.identity.iin;
+    let matchable = schema.identity.matching.is_some_and(|m| {
+        [m.last_name, m.first_name, m.birth_date, m.kato]
+            .iter()
+            .all(|&i| positions.get(i).is_some_and(Option::is_some))
+    });
     let missing: Vec<Headers> = schema
         .columns
         .iter()
         .zip(&positions)
-        .filter(|(c, p)| c.required && p.is_none())
-        .map(|(c, _)| c.headers.clone())
+        .enumerate()
+        .filter(|(i, (c, p))| c.required && p.is_none() && !(*i == iin && matchable))
+        .map(|(_, (c, _))| c.headers.clone())
         .collect();
     if missing.is_empty() {
         Ok(HeaderMap { positions, warnings })

@@ -1,6 +1,7 @@
 //! Reading one field by its column type, without allocating unless it is refused.
 
 use shanyraq_domain::dates::{parse_dotted, parse_iso};
+use shanyraq_domain::money::MoneyError;
 use shanyraq_domain::{Iin, IinError, Kato, KatoError, Tenge};
 use time::Date;
 
@@ -24,11 +25,28 @@ pub(crate) enum Parsed {
     Text,
 }
 
-/// A refusal: the code and its arguments for the message.
+/// A refusal: the code and its arguments for the message. Warnings have the same shape.
 pub(crate) type Refusal = (&'static str, Vec<(&'static str, String)>);
 
 /// Reads a non-empty, trimmed field.
+#[cfg(test)]
 pub(crate) fn parse(ty: &ColumnType, text: &str) -> Result<Parsed, Refusal> {
+    parse_with_warning(ty, text).map(|(value, _)| value)
+}
+
+/// Reads a non-empty, trimmed field, with a warning when the value kept differs from the text
+/// (`money.rounded`: an amount with tiyn, rounded to whole tenge).
+pub(crate) fn parse_with_warning(
+    ty: &ColumnType,
+    text: &str,
+) -> Result<(Parsed, Option<Refusal>), Refusal> {
+    if *ty == ColumnType::Money {
+        return parse_money(text).map(|(t, warning)| (Parsed::Money(t), warning));
+    }
+    parse_exact(ty, text).map(|value| (value, None))
+}
+
+fn parse_exact(ty: &ColumnType, text: &str) -> Result<Parsed, Refusal> {
     match ty {
         ColumnType::Iin => text.parse::<Iin>().map(Parsed::Iin).map_err(|e| {
             let args = match e {
@@ -46,9 +64,7 @@ pub(crate) fn parse(ty: &ColumnType, text: &str) -> Result<Parsed, Refusal> {
             (e.code(), args)
         }),
         ColumnType::Date => parse_date(text).map(Parsed::Date),
-        ColumnType::Money => {
-            text.parse::<Tenge>().map(Parsed::Money).map_err(|e| (e.code(), vec![]))
-        }
+        ColumnType::Money => parse_money(text).map(|(t, _)| Parsed::Money(t)),
         ColumnType::Count => {
             text.parse::<i64>().map(Parsed::Count).map_err(|_| ("count.not_a_number", vec![]))
         }
@@ -65,6 +81,45 @@ pub(crate) fn parse(ty: &ColumnType, text: &str) -> Result<Parsed, Refusal> {
             if letters && !digits { Ok(Parsed::Text) } else { Err(("name.invalid", vec![])) }
         }
     }
+}
+
+/// Whole tenge as [`Tenge`] reads them, and amounts with tiyn — one or two digits after the last
+/// separator, as `85000.50` or `85 000,50` — rounded half away from zero, with the warning
+/// `money.rounded`: exports of payments carry tiyn, and money is kept in whole tenge. Everything
+/// else `Tenge` refuses stays refused: three digits after a separator are thousands, and mixed or
+/// misplaced separators are ambiguous.
+fn parse_money(text: &str) -> Result<(Tenge, Option<Refusal>), Refusal> {
+    match text.parse::<Tenge>() {
+        Ok(amount) => Ok((amount, None)),
+        Err(MoneyError::Fractional { .. }) => {
+            round_tiyn(text).map(|amount| (amount, Some(("money.rounded", vec![]))))
+        }
+        Err(e) => Err((e.code(), vec![])),
+    }
+}
+
+/// Rounds an amount that [`Tenge`] found well formed but for a fraction of one or two digits
+/// after its last separator.
+fn round_tiyn(text: &str) -> Result<Tenge, Refusal> {
+    let body = text.trim().trim_end_matches('₸').trim_end();
+    let not_a_number = || ("money.not_a_number", vec![]);
+    let mark = body.rfind(['.', ',']).ok_or_else(not_a_number)?;
+    let (whole, fraction) = (&body[..mark], &body[mark + 1..]);
+    let whole_tenge = whole.parse::<Tenge>().map_err(|e| (e.code(), vec![]))?.amount();
+    // Group spaces may stand between the digits of the fraction too.
+    let digits: Vec<u32> = fraction.chars().filter_map(|c| c.to_digit(10)).collect();
+    let tiyn = match digits[..] {
+        [tens] => tens * 10,
+        [tens, ones] => tens * 10 + ones,
+        _ => return Err(not_a_number()),
+    };
+    let away = i64::from(tiyn >= 50);
+    let rounded = if whole.trim_start().starts_with('-') {
+        whole_tenge.checked_sub(away)
+    } else {
+        whole_tenge.checked_add(away)
+    };
+    rounded.map(Tenge).ok_or_else(|| ("money.too_large", vec![]))
 }
 
 /// `YYYY-MM-DD` or `DD.MM.YYYY`, told apart by the fifth character.
@@ -121,7 +176,44 @@ mod tests {
     #[test]
     fn money_reads_decimal_commas_and_groups() {
         assert_eq!(parse(&ColumnType::Money, "150 000,00"), Ok(Parsed::Money(Tenge(150_000))));
-        assert_eq!(parse(&ColumnType::Money, "12,50").unwrap_err().0, "money.fractional");
+        assert_eq!(
+            parse_with_warning(&ColumnType::Money, "150 000,00"),
+            Ok((Parsed::Money(Tenge(150_000)), None))
+        );
+    }
+
+    #[test]
+    fn money_with_tiyn_is_rounded_half_away_from_zero_with_a_warning() {
+        let rounded = |text: &str| match parse_with_warning(&ColumnType::Money, text) {
+            Ok((Parsed::Money(t), Some(("money.rounded", args)))) if args.is_empty() => t.amount(),
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(rounded("85000.50"), 85_001);
+        assert_eq!(rounded("85 000,50"), 85_001);
+        assert_eq!(rounded("85\u{a0}000,49 ₸"), 85_000);
+        assert_eq!(rounded("1,000.5"), 1_001);
+        assert_eq!(rounded("1.000,05"), 1_000);
+        assert_eq!(rounded("12,5"), 13);
+        assert_eq!(rounded("0,49"), 0);
+        assert_eq!(rounded("-12,50"), -13);
+        assert_eq!(rounded("-0,5"), -1);
+        assert_eq!(rounded("-12,49"), -12);
+        assert_eq!(parse(&ColumnType::Money, "85000.50"), Ok(Parsed::Money(Tenge(85_001))));
+    }
+
+    #[test]
+    fn money_with_more_than_two_fraction_digits_or_unclear_separators_is_refused() {
+        let refused = |text: &str| parse(&ColumnType::Money, text).unwrap_err().0;
+        assert_eq!(refused("85000.505"), "money.ambiguous_separator");
+        assert_eq!(refused("1000,0000"), "money.ambiguous_separator");
+        assert_eq!(refused("1,000,50"), "money.ambiguous_separator");
+        assert_eq!(refused("1.000.50"), "money.ambiguous_separator");
+        assert_eq!(refused("1,000.000,50"), "money.ambiguous_separator");
+        assert_eq!(refused("12,5x"), "money.not_a_number");
+        assert_eq!(refused("9223372036854775807,50"), "money.too_large");
+        assert_eq!(refused("99999999999999999999,50"), "money.too_large");
+        // Three digits after one separator are thousands, as before.
+        assert_eq!(parse(&ColumnType::Money, "85.000"), Ok(Parsed::Money(Tenge(85_000))));
     }
 
     #[test]

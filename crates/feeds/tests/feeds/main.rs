@@ -1,7 +1,8 @@
 //! The feeds crate's integration tests, one binary: readers, declared sources and validation,
-//! synthetic feeds.
+//! files as exporters write them, synthetic feeds.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod exports;
 mod read;
 mod synthetic;
 mod validate;

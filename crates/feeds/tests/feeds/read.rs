@@ -300,19 +300,52 @@ fn jsonl_valid_invalid_and_blank_lines() {
         "{\"iin\":\"5\",\"paid\":false}\r\n",
     );
     let (names, rows) = read_file("f.jsonl", bytes.as_bytes()).unwrap();
-    assert_eq!(names, ["iin", "amount", "paid", "note"], "keys in file order");
+    assert_eq!(names, ["iin", "amount", "paid", "note", "bonus"], "keys in order of first use");
     assert_eq!(rows.len(), 8);
-    assert_eq!(fields(&rows[0]), ["900101300123", "1500", "true", ""]);
+    assert_eq!(fields(&rows[0]), ["900101300123", "1500", "true", "", ""]);
     assert_eq!(line(&rows[0]), 1);
-    assert_eq!(fields(&rows[1]), ["850202400456", "2.5", "", ""]);
+    assert_eq!(fields(&rows[1]), ["850202400456", "2.5", "", "", ""]);
     assert_eq!(line(&rows[1]), 3);
     assert!(matches!(record_error(&rows[2]), RecordError::InvalidJson { line: 4, .. }));
     assert_eq!(*record_error(&rows[3]), RecordError::NotAnObject { line: 5 });
-    assert_eq!(*record_error(&rows[4]), RecordError::UnknownKey { line: 6, key: "bonus".into() });
+    assert_eq!(fields(&rows[4]), ["2", "", "", "", "3"]);
     assert_eq!(*record_error(&rows[5]), RecordError::DuplicateKey { line: 7, key: "iin".into() });
     assert_eq!(*record_error(&rows[6]), RecordError::NestedValue { line: 8, key: "iin".into() });
-    assert_eq!(fields(&rows[7]), ["5", "", "false", ""]);
+    assert_eq!(fields(&rows[7]), ["5", "", "false", "", ""]);
     assert_eq!(line(&rows[7]), 10);
+}
+
+#[test]
+fn jsonl_columns_are_every_key_of_the_file_and_only_valid_objects_add_keys() {
+    let bytes = concat!(
+        "\u{feff}{\"iin\":\"1\",\"amount\":10}\n",
+        "{\"iin\":\"2\",\"amount\":20,\"cut\":\n",
+        "{\"iin\":\"3\",\" period_end \":\"2026-10-31\",\"amount\":30}\n",
+        "{\"exported_at\":\"2026-11-01\",\"iin\":\"4\"}\n",
+    );
+    let (names, rows) = read_file("late.jsonl", bytes.as_bytes()).unwrap();
+    assert_eq!(names, ["iin", "amount", "period_end", "exported_at"]);
+    assert_eq!(fields(&rows[0]), ["1", "10", "", ""]);
+    assert!(matches!(record_error(&rows[1]), RecordError::InvalidJson { line: 2, .. }));
+    assert_eq!(fields(&rows[2]), ["3", "30", "2026-10-31", ""]);
+    assert_eq!(fields(&rows[3]), ["4", "", "", "2026-11-01"]);
+}
+
+#[test]
+fn jsonl_columns_are_capped_and_a_stream_takes_them_from_its_first_object() {
+    let bytes = b"{\"a\":1}\n{\"b\":2,\"c\":3}\n{\"d\":4}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let options = ReadOptions { max_fields: 3, ..ReadOptions::default() };
+    let reader = open_path(&write(&dir, "cap.jsonl", bytes), &options).unwrap();
+    assert_eq!(reader.header().names, ["a", "b", "c"]);
+    let rows: Outcome = reader.collect();
+    assert_eq!(fields(&rows[1]), ["", "2", "3"]);
+    assert_eq!(*record_error(&rows[2]), RecordError::UnknownKey { line: 3, key: "d".into() });
+
+    let reader = open(Cursor::new(bytes), Format::JsonLines, &ReadOptions::default()).unwrap();
+    assert_eq!(reader.header().names, ["a"]);
+    let rows: Outcome = reader.collect();
+    assert_eq!(*record_error(&rows[1]), RecordError::UnknownKey { line: 2, key: "b".into() });
 }
 
 #[test]
@@ -438,4 +471,133 @@ fn a_read_that_fails_is_an_io_file_error_and_ends_the_file() {
         .map(|_| ())
         .unwrap_err();
     assert_eq!(err.code(), "io");
+}
+
+/// A workbook of `cells` distinct strings of `len` characters: small packed, large unpacked.
+fn repetitive_xlsx(cells: u32, len: usize) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "note").unwrap();
+    for row in 1..=cells {
+        sheet.write_string(row, 0, format!("{row}{}", "x".repeat(len))).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Overwrites the uncompressed size of every central directory entry with `size`, as a forged
+/// archive would, leaving the data and its checksum alone.
+fn understate_sizes(zip: &mut [u8], size: u32) {
+    let mut at = 0;
+    while let Some(found) = zip[at..].windows(4).position(|w| w == b"PK\x01\x02") {
+        let entry = at + found;
+        zip[entry + 24..entry + 28].copy_from_slice(&size.to_le_bytes());
+        at = entry + 4;
+    }
+}
+
+#[test]
+fn xlsx_that_unpacks_beyond_the_cap_is_refused_before_it_is_unpacked() {
+    let bytes = repetitive_xlsx(100, 30_000);
+    assert!(bytes.len() < 64 * 1024, "{} bytes", bytes.len());
+    let options = ReadOptions { max_xlsx_unpacked_bytes: 1024 * 1024, ..ReadOptions::default() };
+    let err = open(Cursor::new(&bytes), Format::Xlsx, &options).map(|_| ()).unwrap_err();
+    assert!(matches!(err, FileError::XlsxUnpackedTooLarge { limit: 1_048_576 }), "{err}");
+    assert_eq!(err.code(), "xlsx_unpacked_too_large");
+    let reader = open(Cursor::new(&bytes), Format::Xlsx, &ReadOptions::default()).unwrap();
+    assert_eq!(reader.count(), 100, "within the default caps");
+}
+
+#[test]
+fn xlsx_that_understates_its_sizes_is_refused_by_what_its_sheet_holds() {
+    let mut bytes = repetitive_xlsx(100, 30_000);
+    understate_sizes(&mut bytes, 1);
+    let options = ReadOptions { max_xlsx_unpacked_bytes: 1024 * 1024, ..ReadOptions::default() };
+    let err = open(Cursor::new(&bytes), Format::Xlsx, &options).map(|_| ()).unwrap_err();
+    assert_eq!(err.code(), "xlsx_unpacked_too_large", "{err}");
+}
+
+#[test]
+fn xlsx_with_more_cells_than_the_cap_is_refused() {
+    let bytes = repetitive_xlsx(100, 1);
+    let options = ReadOptions { max_xlsx_cells: 50, ..ReadOptions::default() };
+    let err = open(Cursor::new(&bytes), Format::Xlsx, &options).map(|_| ()).unwrap_err();
+    assert!(matches!(err, FileError::XlsxTooManyCells { limit: 50 }), "{err}");
+    assert_eq!(err.code(), "xlsx_too_many_cells");
+}
+
+#[test]
+fn xlsx_with_two_cells_at_opposite_corners_costs_two_cells() {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "a").unwrap();
+    sheet.write_string(1, 0, "1").unwrap();
+    sheet.write_string(1_048_575, 16_383, "far").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let rows: Outcome =
+        open(Cursor::new(bytes), Format::Xlsx, &ReadOptions::default()).unwrap().collect();
+    assert_eq!(fields(&rows[0]), ["1"]);
+    assert_eq!(
+        *record_error(&rows[1]),
+        RecordError::FieldCount { line: 1_048_576, expected: 1, found: 16_384 }
+    );
+}
+
+#[test]
+fn xlsx_date_cells_out_of_the_calendar_are_numbers_not_a_panic() {
+    use rust_xlsxwriter::{Format as CellFormat, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = CellFormat::new().set_num_format("dd.mm.yyyy");
+    sheet.write_string(0, 0, "birth").unwrap();
+    for (row, serial) in [(1, 1e300), (2, -1.0), (3, 3e6), (4, 45_000.0)] {
+        sheet.write_number_with_format(row, 0, serial, &date).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let rows: Outcome =
+        open(Cursor::new(bytes), Format::Xlsx, &ReadOptions::default()).unwrap().collect();
+    assert_eq!(fields(&rows[0])[0].parse::<f64>().unwrap(), 1e300);
+    assert_eq!(fields(&rows[1]), ["-1"]);
+    assert_eq!(fields(&rows[2]), ["3000000"]);
+    assert_eq!(fields(&rows[3]), ["2023-03-15"]);
+}
+
+#[test]
+fn leading_zeros_come_back_only_to_whole_numbers_in_code_columns() {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, name) in ["iin", "amount", "kato", "note"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *name).unwrap();
+    }
+    sheet.write_number(1, 0, 61_211_600_012.0).unwrap();
+    sheet.write_number(1, 1, 1500.0).unwrap();
+    sheet.write_number(1, 2, 12_345.0).unwrap();
+    sheet.write_number(1, 3, 7.0).unwrap();
+    sheet.write_string(2, 0, "61211600012").unwrap();
+    sheet.write_number(2, 2, 1234.5).unwrap();
+    sheet.write_number(3, 0, 101_500_120.0).unwrap();
+    sheet.write_number(3, 2, 101_010_000.0).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let widths = vec![Some(12), None, Some(9)];
+    let mut reader = open(Cursor::new(bytes), Format::Xlsx, &ReadOptions::default()).unwrap();
+    reader.restore_leading_zeros(widths.clone());
+    let rows: Outcome = reader.collect();
+    assert_eq!(fields(&rows[0]), ["061211600012", "1500", "000012345", "7"]);
+    assert_eq!(fields(&rows[1]), ["61211600012", "", "1234.5", ""], "text and fractions stay");
+    assert_eq!(fields(&rows[2]), ["000101500120", "", "101010000", ""]);
+
+    let jsonl =
+        b"{\"iin\":61211600012,\"amount\":1500,\"kato\":\"12345\"}\n{\"iin\":\"61211600012\"}\n";
+    let mut reader = open(Cursor::new(jsonl), Format::JsonLines, &ReadOptions::default()).unwrap();
+    reader.restore_leading_zeros(widths.clone());
+    let rows: Outcome = reader.collect();
+    assert_eq!(fields(&rows[0]), ["061211600012", "1500", "12345"]);
+    assert_eq!(fields(&rows[1]), ["61211600012", "", ""], "a JSON string is text");
+
+    let csv = b"iin,amount,kato\n61211600012,1500,12345\n";
+    let mut reader = open(Cursor::new(csv), Format::Csv, &ReadOptions::default()).unwrap();
+    reader.restore_leading_zeros(widths);
+    let rows: Outcome = reader.collect();
+    assert_eq!(fields(&rows[0]), ["61211600012", "1500", "12345"], "CSV is text");
 }
