@@ -1,15 +1,18 @@
 //! Use cases over one store.
 
+use std::path::Path;
 use std::sync::Arc;
 
-use shanyraq_domain::{FamilyId, Iin, Kato, Territory};
+use shanyraq_domain::{BatchId, FamilyId, Iin, Kato, Territory};
 use shanyraq_store::{
-    Backend, FamilyCursor, FamilyPage, FamilyRecord, PageRequest, PersonRecord, Store, StoreStats,
+    Backend, BatchPageRequest, BatchRecord, FamilyCursor, FamilyPage, FamilyRecord, PageRequest,
+    PersonRecord, Store, StoreStats,
 };
 use time::{Date, UtcOffset};
 
 use crate::clock::{Clock, KAZAKHSTAN_UTC_OFFSET, date_at};
 use crate::error::AppError;
+use crate::import::{ImportOptions, ImportSummary};
 
 /// The largest page a listing returns (the store's cap).
 pub const MAX_PAGE: u32 = PageRequest::MAX_LIMIT;
@@ -112,6 +115,36 @@ impl Services {
 
     pub async fn stats(&self) -> Result<StoreStats, AppError> {
         Ok(self.store.stats().await?)
+    }
+
+    /// Imports a feed file exactly once (see [`crate::import::import`]); `as_of` replaces
+    /// [`Services::today`] as the reference day when given.
+    pub async fn import_feed(
+        &self,
+        path: &Path,
+        source: &str,
+        as_of: Option<Date>,
+        options: &ImportOptions,
+    ) -> Result<ImportSummary, AppError> {
+        let today = as_of.unwrap_or_else(|| self.today());
+        crate::import::import(self.store.clone(), self.clock, today, path, source, options).await
+    }
+
+    /// Import batches of every kind with their outcome, newest first: at most `limit` (capped at
+    /// [`BatchPageRequest::MAX_LIMIT`]) with ids below `before`.
+    pub async fn batches(
+        &self,
+        before: Option<BatchId>,
+        limit: u32,
+    ) -> Result<Vec<BatchRecord>, AppError> {
+        Ok(self.store.list_batches(BatchPageRequest { before, limit }).await?)
+    }
+
+    pub async fn batch(&self, id: BatchId) -> Result<BatchRecord, AppError> {
+        self.store
+            .batch_record(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound { what: "batch", id: id.to_string() })
     }
 }
 

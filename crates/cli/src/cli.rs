@@ -30,8 +30,10 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Write agency feed files for the population `generate` makes from the same arguments.
     GenerateFeeds(GenerateFeedsArgs),
-    /// Check an agency feed file against its declared source (`--dry-run`; writing comes later).
+    /// Load an agency feed file exactly once, or check it with `--dry-run`; writes a report.
     Import(ImportArgs),
+    /// List import batches with their outcome, newest first.
+    Batches(BatchesArgs),
     /// Check IINs: one line per value; exit status 0 when all are valid.
     Iin(IinArgs),
     /// Measure.
@@ -143,6 +145,20 @@ pub struct ImportArgs {
     /// Default: today in Kazakhstan.
     #[arg(long, value_parser = parse_date)]
     pub as_of: Option<time::Date>,
+    /// Data rows per transaction (default 20,000): an interruption loses at most this many
+    /// rows' work, and the same command resumes after the last one written.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk_rows: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchesArgs {
+    /// How many, newest first.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -27,9 +27,11 @@ fn main() -> ExitCode {
             }
         };
     }
-    // Nor does `import --dry-run`, the only import there is yet.
-    if let Command::Import(args) = &cli.command {
-        return commands::import::run(args);
+    // Nor does `import --dry-run`.
+    if let Command::Import(args) = &cli.command
+        && args.dry_run
+    {
+        return commands::import::run_dry(args);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -38,12 +40,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::Import(args) = &cli.command {
+        return runtime.block_on(commands::import::run(&cli.db, args));
+    }
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Demo(args) => commands::demo::run(&cli.db, args).await,
             Command::Serve(args) => commands::serve::run(&cli.db, args).await,
             Command::Migrate => commands::migrate::run(&cli.db).await,
             Command::Generate(args) => commands::generate::run(&cli.db, args).await,
+            Command::Batches(args) => commands::batches::run(&cli.db, &args).await,
             Command::Bench(BenchCommand::Generate(args)) => {
                 commands::bench::generate(&cli.db, args).await
             }

@@ -6,41 +6,28 @@
 //! five million rows — and the only effect would be one row reported as a duplicate in a dry run.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, DefaultHasher, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
-use shanyraq_feeds::schema::{FeedSchema, HeaderMap};
+use shanyraq_feeds::schema::FeedSchema;
+use shanyraq_feeds::validate::Outcome;
 
-/// Remembers the natural keys seen so far.
+/// Remembers the natural keys of the valid rows seen so far.
 #[derive(Debug)]
 pub(crate) struct Duplicates {
-    /// File positions of the natural-key columns.
-    key: Vec<Option<usize>>,
-    /// File positions of the matching columns, added to the key of a row without a usable IIN
-    /// (otherwise every such row of a period would share the key "no IIN").
-    matching: Vec<Option<usize>>,
     /// The key columns, for the report.
     columns: String,
     seen: HashSet<u64, BuildHasherDefault<PassThrough>>,
 }
 
 impl Duplicates {
-    pub(crate) fn new(schema: &FeedSchema, header: &HeaderMap) -> Self {
-        let at = |i: usize| header.positions.get(i).copied().flatten();
-        let matching = schema.identity.matching.map_or_else(Vec::new, |m| {
-            [m.last_name, m.first_name, m.birth_date, m.kato].into_iter().map(at).collect()
-        });
+    pub(crate) fn new(schema: &FeedSchema) -> Self {
         let columns = schema
             .natural_key
             .iter()
             .filter_map(|&i| schema.columns.get(i).map(|c| c.key.as_str()))
             .collect::<Vec<_>>()
             .join(", ");
-        Duplicates {
-            key: schema.natural_key.iter().map(|&i| at(i)).collect(),
-            matching,
-            columns,
-            seen: HashSet::default(),
-        }
+        Duplicates { columns, seen: HashSet::default() }
     }
 
     /// The natural-key columns, comma-separated.
@@ -48,23 +35,27 @@ impl Duplicates {
         &self.columns
     }
 
-    /// Whether a row with the same key came before; `needs_matching` rows add the matching
-    /// columns to their key.
-    pub(crate) fn seen_before<S: AsRef<str>>(
-        &mut self,
-        fields: &[S],
-        needs_matching: bool,
-    ) -> bool {
+    /// Whether a valid row with the same person and the same canonical key came before: the
+    /// person is the IIN, or for a row kept for matching its name, birth date and territory.
+    /// Keys are compared as the validator canonicalised them, so `01.02.2026` and
+    /// `2026-02-01` are the same period. Rejected rows are never duplicates.
+    pub(crate) fn seen_before(&mut self, outcome: &Outcome) -> bool {
         let mut hasher = DefaultHasher::new();
-        let extra: &[Option<usize>] = if needs_matching { &self.matching } else { &[] };
-        for position in self.key.iter().chain(extra) {
-            match position.and_then(|p| fields.get(p)) {
-                Some(field) => {
-                    hasher.write(field.as_ref().trim().as_bytes());
-                    hasher.write_u8(0xff); // not in UTF-8: separates fields
-                }
-                None => hasher.write_u8(0xfe),
+        match outcome {
+            Outcome::Accepted { iin, key, .. } => {
+                0u8.hash(&mut hasher);
+                iin.hash(&mut hasher);
+                key.hash(&mut hasher);
             }
+            Outcome::NeedsMatching { keys, key, .. } => {
+                1u8.hash(&mut hasher);
+                keys.last_name.hash(&mut hasher);
+                keys.first_name.hash(&mut hasher);
+                keys.birth_date.hash(&mut hasher);
+                keys.kato.hash(&mut hasher);
+                key.hash(&mut hasher);
+            }
+            Outcome::Rejected { .. } => return false,
         }
         !self.seen.insert(hasher.finish())
     }

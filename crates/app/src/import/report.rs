@@ -10,10 +10,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use shanyraq_feeds::read::RecordError;
-use shanyraq_feeds::schema::HeaderWarning;
-use shanyraq_feeds::validate::messages::{Lang, record_problem, render};
-use shanyraq_feeds::validate::{Outcome, Problem, mask};
+use shanyraq_feeds::validate::messages::{Lang, render};
+use shanyraq_store::ImportIssue;
 
 use crate::error::AppError;
 
@@ -50,62 +48,24 @@ impl Report {
         self.lines
     }
 
-    pub(crate) fn header_warning(&mut self, w: &HeaderWarning) -> Result<(), AppError> {
-        let name =
-            mask::mask(&shanyraq_feeds::schema::ColumnType::Code(Vec::new()), false, &w.name);
-        let args = [("name", name.clone())];
-        self.line(1, "warning", &name, "", w.code(), &args)
-    }
-
-    /// Every line an outcome needs; nothing for an accepted row without warnings.
-    pub(crate) fn outcome(&mut self, outcome: &Outcome, masked_iin: &str) -> Result<(), AppError> {
-        let line = outcome.line();
-        match outcome {
-            Outcome::Rejected { problems, .. } => {
-                for p in problems {
-                    self.problem(line, "rejected", p)?;
-                }
-            }
-            Outcome::NeedsMatching { .. } => {
-                self.line(line, "needs_matching", "iin", masked_iin, "row.needs_matching", &[])?;
-            }
-            Outcome::Accepted { .. } => {}
-        }
-        for p in outcome.warnings() {
-            self.problem(line, "warning", p)?;
-        }
-        Ok(())
-    }
-
-    pub(crate) fn record_error(&mut self, e: &RecordError, column: &str) -> Result<(), AppError> {
-        let (code, args) = record_problem(e);
-        self.line(e.line(), "record_error", column, "", code, &args)
-    }
-
-    pub(crate) fn duplicate(&mut self, line: u64, columns: &str) -> Result<(), AppError> {
-        let args = [("columns", columns.to_owned())];
-        self.line(line, "warning", columns, "", "row.duplicate", &args)
-    }
-
-    fn problem(&mut self, line: u64, verdict: &str, p: &Problem) -> Result<(), AppError> {
-        self.line(line, verdict, &p.column, &p.value_masked, p.code, &p.args)
-    }
-
-    fn line(
-        &mut self,
-        line: u64,
-        verdict: &str,
-        column: &str,
-        value: &str,
-        code: &str,
-        args: &[(&str, String)],
-    ) -> Result<(), AppError> {
-        let [kk, ru, en] = Lang::ALL.map(|lang| render(code, lang, args));
-        let line = line.to_string();
-        let value = defuse(value);
-        self.out
-            .write_record([line.as_str(), verdict, column, &value, code, &kk, &ru, &en])
-            .map_err(|e| csv_error(&self.partial, &e))?;
+    /// Writes one line, its message rendered in kk, ru and en.
+    pub(crate) fn issue(&mut self, issue: &ImportIssue) -> Result<(), AppError> {
+        let args: Vec<(&str, String)> =
+            issue.args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let [kk, ru, en] = Lang::ALL.map(|lang| render(&issue.code, lang, &args));
+        let line = issue.line.to_string();
+        let value = defuse(&issue.value_masked);
+        let record = [
+            line.as_str(),
+            issue.verdict.code(),
+            &issue.column,
+            &value,
+            &issue.code,
+            &kk,
+            &ru,
+            &en,
+        ];
+        self.out.write_record(record).map_err(|e| csv_error(&self.partial, &e))?;
         self.lines += 1;
         Ok(())
     }

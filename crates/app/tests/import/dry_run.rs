@@ -1,35 +1,19 @@
 //! The import dry run on small files: counts, the report's lines, and files that cannot be read.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use shanyraq_app::import::{DryRunOptions, ImportSummary, REPORT_COLUMNS, dry_run};
+use shanyraq_app::import::{DryRunOptions, ImportSummary, dry_run};
 use time::macros::date;
 
-const HEADER: &str =
-    "IIN,Last name,First name,Birth date,KATO,Period start,Period end,Income source,Amount";
+use crate::common::{HEADER, report_rows, write};
+
 const GOOD: &str = "960418317829,Нұрмағамбетов,Мұрат,1996-04-18,711210000,2026-05-01,,wage,114170";
 const GOOD2: &str = "960620401143,Нұрмағамбетова,Алия,1996-06-20,711210000,2026-05-01,,wage,190660";
 const GOOD3: &str =
     "580626346883,Нұрмағамбетов,Мұса,1958-06-26,711210000,2021-06-26,,pension,134490";
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
 fn run(path: &Path) -> Result<ImportSummary, shanyraq_app::AppError> {
     dry_run(path, "income", date!(2026 - 11 - 30), &DryRunOptions::default())
-}
-
-/// The report's rows after its header, as read by a CSV reader.
-fn report_rows(path: &Path) -> Vec<Vec<String>> {
-    let bytes = std::fs::read(path).unwrap();
-    let body = bytes.strip_prefix("\u{feff}".as_bytes()).expect("a byte-order mark");
-    let mut reader = csv::Reader::from_reader(body);
-    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), REPORT_COLUMNS);
-    reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect()
 }
 
 #[test]
@@ -38,11 +22,13 @@ fn a_clean_file_is_all_accepted_and_its_report_has_only_the_header() {
     let text = format!("{HEADER}\n{GOOD}\n{GOOD2}\n{GOOD3}\n");
     let path = write(dir.path(), "income.csv", text.as_bytes());
     let s = run(&path).unwrap();
-    assert_eq!((s.rows_read, s.accepted, s.needs_matching, s.rejected), (3, 3, 0, 0));
-    assert_eq!((s.record_errors, s.warnings, s.duplicates, s.report_lines), (0, 0, 0, 0));
+    let c = s.counts;
+    assert_eq!((c.rows_read, c.accepted, c.pending, c.rejected), (3, 3, 0, 0));
+    assert_eq!((c.warnings, c.duplicates, s.report_lines), (0, 0, 0));
     assert_eq!(s.report, dir.path().join("income.csv.report.csv"));
     let report = std::fs::read_to_string(&s.report).unwrap();
-    assert_eq!(report, format!("\u{feff}{}\n", REPORT_COLUMNS.join(",")));
+    let columns = shanyraq_app::import::REPORT_COLUMNS.join(",");
+    assert_eq!(report, format!("\u{feff}{columns}\n"));
     assert!(report_rows(&s.report).is_empty());
 }
 
@@ -63,9 +49,12 @@ fn each_kind_of_bad_row_is_counted_and_reported_masked() {
     let report = dir.path().join("elsewhere.csv");
     let options = DryRunOptions { report: Some(report.clone()), ..DryRunOptions::default() };
     let s = dry_run(&path, "income", date!(2026 - 11 - 30), &options).unwrap();
-    assert_eq!(s.rows_read, 7);
-    assert_eq!((s.accepted, s.needs_matching, s.rejected, s.record_errors), (2, 1, 3, 1));
-    assert_eq!((s.duplicates, s.warnings), (1, 2));
+    let c = s.counts;
+    assert_eq!(c.rows_read, 7);
+    // Line 6 repeats line 2: a duplicate, not a second accepted row. The record error of line 8
+    // counts as rejected.
+    assert_eq!((c.accepted, c.duplicates, c.pending, c.rejected), (1, 1, 1, 4));
+    assert_eq!(c.warnings, 2);
     assert_eq!(s.report, report);
     assert!(!dir.path().join("income.csv.report.csv").exists());
 
@@ -136,7 +125,7 @@ fn a_header_only_file_is_processed_with_no_rows_and_unknown_columns_are_warnings
     let text = format!("{HEADER},Comment\n");
     let path = write(dir.path(), "income.csv", text.as_bytes());
     let s = run(&path).unwrap();
-    assert_eq!((s.rows_read, s.warnings, s.report_lines), (0, 1, 1));
+    assert_eq!((s.counts.rows_read, s.counts.warnings, s.report_lines), (0, 1, 1));
     let rows = report_rows(&s.report);
     assert_eq!(rows[0][..5], ["1", "warning", "Comment", "", "header.unknown_column"]);
     assert_eq!(rows[0][7], "Unknown column ignored: Comment");
@@ -144,6 +133,8 @@ fn a_header_only_file_is_processed_with_no_rows_and_unknown_columns_are_warnings
 
 #[test]
 fn rows_without_an_iin_are_duplicates_only_of_the_same_person() {
+    // A row kept for matching stays pending even when repeated (matching settles it later);
+    // the repetition is a warning.
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "{HEADER}\n\
@@ -153,7 +144,11 @@ fn rows_without_an_iin_are_duplicates_only_of_the_same_person() {
     );
     let path = write(dir.path(), "income.csv", text.as_bytes());
     let s = run(&path).unwrap();
-    assert_eq!((s.needs_matching, s.duplicates), (3, 1));
+    assert_eq!((s.counts.pending, s.counts.duplicates, s.counts.warnings), (3, 0, 1));
+    let rows = report_rows(&s.report);
+    let warned: Vec<&str> =
+        rows.iter().filter(|r| r[4] == "row.duplicate").map(|r| r[0].as_str()).collect();
+    assert_eq!(warned, ["4"]);
 }
 
 #[test]
@@ -193,12 +188,12 @@ fn a_generated_feed_gets_the_verdicts_its_ledger_expects() {
     let s = dry_run(&path, "income", as_of, &DryRunOptions::default()).unwrap();
     let expected = ledger.expected();
     let n = |v: Verdict| expected.get(&v).copied().unwrap_or(0);
-    assert_eq!(s.rows_read, ledger.rows);
-    assert_eq!(s.accepted, n(Verdict::Accepted));
-    assert_eq!(s.needs_matching, n(Verdict::NeedsMatching));
-    assert_eq!(s.rejected, n(Verdict::Rejected));
-    assert_eq!(s.record_errors, n(Verdict::RecordError));
+    let c = s.counts;
+    assert_eq!(c.rows_read as u64, ledger.rows);
     let duplicated = ledger.faults().get(&FaultKind::DuplicatedRow).copied().unwrap_or(0);
     assert!(duplicated > 0);
-    assert_eq!(s.duplicates, duplicated);
+    assert_eq!((c.accepted + c.duplicates) as u64, n(Verdict::Accepted));
+    assert_eq!(c.pending as u64, n(Verdict::NeedsMatching));
+    assert_eq!(c.rejected as u64, n(Verdict::Rejected) + n(Verdict::RecordError));
+    assert!(c.duplicates as u64 <= duplicated);
 }

@@ -1,0 +1,97 @@
+//! Report lines for what validation found, built once for the dry run (which writes them to the
+//! report at once) and the import (which stores them with the chunk they belong to).
+
+use shanyraq_feeds::read::RecordError;
+use shanyraq_feeds::schema::{ColumnType, HeaderWarning};
+use shanyraq_feeds::validate::messages::record_problem;
+use shanyraq_feeds::validate::{Outcome, Problem, mask};
+use shanyraq_store::{ImportIssue, IssueVerdict, PendingReason};
+
+/// The line of an unknown header column.
+pub(crate) fn header_warning(w: &HeaderWarning) -> ImportIssue {
+    let name = mask::mask(&ColumnType::Code(Vec::new()), false, &w.name);
+    issue(1, IssueVerdict::Warning, &name, "", w.code(), vec![("name".to_owned(), name.clone())])
+}
+
+/// The line of a record the reader refused; `column` is the header name it points at, if any.
+pub(crate) fn record_error(e: &RecordError, column: &str) -> ImportIssue {
+    let (code, args) = record_problem(e);
+    issue(e.line(), IssueVerdict::RecordError, column, "", code, owned(&args))
+}
+
+/// Why a valid row waits for matching, as its report line gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waiting {
+    No,
+    /// The row's reason; `masked_iin` is shown (empty when there is no IIN at all).
+    Yes(PendingReason),
+}
+
+/// The lines of one row in report order: its refusals or why it waits for matching, then its
+/// warnings, then a note that an earlier row of the file had the same key. Numbered from 0.
+pub(crate) fn row_issues(
+    outcome: &Outcome,
+    waiting: Waiting,
+    masked_iin: &str,
+    duplicate_of_columns: Option<&str>,
+) -> Vec<ImportIssue> {
+    let line = outcome.line();
+    let mut out = Vec::new();
+    if let Outcome::Rejected { problems, .. } = outcome {
+        out.extend(problems.iter().map(|p| problem(line, IssueVerdict::Rejected, p)));
+    }
+    if let Waiting::Yes(reason) = waiting {
+        let code = match reason {
+            PendingReason::NoIin => "row.needs_matching",
+            PendingReason::UnknownPerson => "row.unknown_person",
+            PendingReason::NoFamily => "row.no_family",
+        };
+        out.push(issue(line, IssueVerdict::NeedsMatching, "iin", masked_iin, code, vec![]));
+    }
+    out.extend(outcome.warnings().iter().map(|p| problem(line, IssueVerdict::Warning, p)));
+    if let Some(columns) = duplicate_of_columns {
+        let args = vec![("columns".to_owned(), columns.to_owned())];
+        out.push(issue(line, IssueVerdict::Warning, columns, "", "row.duplicate", args));
+    }
+    renumber(&mut out);
+    out
+}
+
+/// Numbers a row's lines 0, 1, 2… in their order.
+pub(crate) fn renumber(issues: &mut [ImportIssue]) {
+    for (seq, issue) in issues.iter_mut().enumerate() {
+        issue.seq = u32::try_from(seq).unwrap_or(u32::MAX);
+    }
+}
+
+/// Warning lines among `issues`.
+pub(crate) fn warnings(issues: &[ImportIssue]) -> i64 {
+    issues.iter().filter(|i| i.verdict == IssueVerdict::Warning).count() as i64
+}
+
+fn problem(line: u64, verdict: IssueVerdict, p: &Problem) -> ImportIssue {
+    issue(line, verdict, &p.column, &p.value_masked, p.code, owned(&p.args))
+}
+
+fn issue(
+    line: u64,
+    verdict: IssueVerdict,
+    column: &str,
+    value: &str,
+    code: &str,
+    args: Vec<(String, String)>,
+) -> ImportIssue {
+    ImportIssue {
+        line,
+        seq: 0,
+        verdict,
+        column: column.to_owned(),
+        value_masked: value.to_owned(),
+        code: code.to_owned(),
+        args,
+    }
+}
+
+fn owned(args: &[(&str, String)]) -> Vec<(String, String)> {
+    args.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+}
