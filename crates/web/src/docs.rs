@@ -158,8 +158,8 @@ impl DocsModel {
                 }
             }
         }
-        // In the order of the document's tags (families, persons, territories, service), then
-        // by path: the API first, the service's own endpoints last.
+        // In the order of the document's tags (families, persons, territories, batches,
+        // service), then by path: the API first, the service's own endpoints last.
         let tags: Vec<&str> = doc
             .get("tags")
             .and_then(Value::as_array)

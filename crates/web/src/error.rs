@@ -72,7 +72,7 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, code)
     }
 
-    /// An id that names nothing; `what` is `family`, `person` or `territory`.
+    /// An id that names nothing; `what` is `family`, `person`, `territory` or `batch`.
     pub fn not_found(what: &str, id: impl ToString) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found")
             .with_key(format!("err-not_found-{what}"))
@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(e.message(Lang::En), i18n::t(Lang::En, "err-bad_request"));
         assert!(ApiError::not_found("family", 7).message(Lang::En).contains('7'));
         assert_eq!(
-            ApiError::not_found("batch", 7).message(Lang::En),
+            ApiError::not_found("widget", 7).message(Lang::En),
             i18n::t(Lang::En, "err-not_found")
         );
     }

@@ -44,6 +44,8 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/territories/{kato}/families", get(api::families_in_territory))
         .route("/families/{id}", get(api::family))
         .route("/persons/{iin}", get(api::person))
+        .route("/batches", get(api::batches::list))
+        .route("/batches/{id}", get(api::batches::one))
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,

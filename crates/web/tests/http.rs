@@ -13,17 +13,19 @@ use shanyraq_app::Services;
 use shanyraq_domain::{
     Address, BatchId, Family, FamilyId, Iin, ImportBatch, IndicatorKey, Kato, KatoLevel,
     Membership, Observation, ObservationValue, Person, PersonId, PersonName, Role, SettlementType,
-    Sex, Tenge, Territory, TerritoryTree, TreeVersion,
+    Sex, Source, Tenge, Territory, TerritoryTree, TreeVersion,
 };
 use shanyraq_store::{
-    Backend, BatchStore, FamilyPage, FamilyRecord, MigrationOutcome, NextIds, OpenFailure,
-    PageRequest, PersonRecord, PopulationChunk, PopulationStore, SchemaShape, SchemaStore, Store,
-    StoreError, StoreResult, StoreStats, TerritoryStore,
+    Backend, BatchPageRequest, BatchRecord, BatchStore, ChunkCounts, ChunkOutcome, FamilyPage,
+    FamilyRecord, FeedChunk, FeedFact, FeedRow, FeedStore, ImportIssue, IssueCursor, IssueVerdict,
+    MigrationOutcome, NewFeedBatch, NextIds, OpenFailure, PageRequest, PendingRow, PersonRecord,
+    PopulationChunk, PopulationStore, ResolvedPerson, SchemaShape, SchemaStore, Store, StoreError,
+    StoreResult, StoreStats, TerritoryStore,
 };
 use shanyraq_store_sqlite::SqliteStore;
 use shanyraq_web::{Lang, WebConfig, router};
-use time::Date;
 use time::macros::{date, datetime};
+use time::{Date, OffsetDateTime};
 use tower::ServiceExt as _;
 
 const HEAD_IIN: &str = "791028302728";
@@ -341,9 +343,10 @@ async fn open_store(dir: &tempfile::TempDir) -> SqliteStore {
     SqliteStore::create_or_open(&dir.path().join("shanyraq.db")).unwrap()
 }
 
-async fn app_with(config: WebConfig) -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open_store(&dir).await;
+/// A migrated store with the territory tree, the generator's batch 1 (still running) and the
+/// population.
+async fn populated_store(dir: &tempfile::TempDir) -> SqliteStore {
+    let store = open_store(dir).await;
     store.migrate().await.unwrap();
     store.replace_territories(&tree()).await.unwrap();
     store
@@ -359,12 +362,124 @@ async fn app_with(config: WebConfig) -> App {
         .await
         .unwrap();
     store.insert_population(&population()).await.unwrap();
+    store
+}
+
+fn app_over(store: SqliteStore, dir: tempfile::TempDir, config: WebConfig) -> App {
     let store: Arc<dyn Store> = Arc::new(store);
     App { router: router(Services::new(store), config), _dir: dir }
 }
 
+async fn app_with(config: WebConfig) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated_store(&dir).await;
+    app_over(store, dir, config)
+}
+
 async fn app() -> App {
     app_with(WebConfig::default()).await
+}
+
+fn feed_batch(
+    feed: &str,
+    source: Source,
+    label: &str,
+    hex: char,
+    at: OffsetDateTime,
+) -> NewFeedBatch {
+    NewFeedBatch {
+        feed: feed.into(),
+        source,
+        label: label.into(),
+        fingerprint: hex.to_string().repeat(64),
+        started_at: at,
+    }
+}
+
+fn issue(line: u64, verdict: IssueVerdict, code: &str) -> ImportIssue {
+    ImportIssue {
+        line,
+        seq: 0,
+        verdict,
+        column: "amount".into(),
+        value_masked: "***".into(),
+        code: code.into(),
+        args: Vec::new(),
+    }
+}
+
+/// The population with batches of every kind beside the generator's batch 1 (running):
+/// 2 a finished generator run; 3 a feed file that failed; 4 a feed file imported with one
+/// rejected row and one fact (the wage of family 4's head, from file line 2) carrying a warning;
+/// 5 a feed file still being imported.
+async fn app_with_batches() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated_store(&dir).await;
+    store
+        .create_batch(&ImportBatch {
+            id: BatchId(2),
+            feed: "synthetic".into(),
+            label: "seed=7".into(),
+            started_at: datetime!(2026-01-21 09:00 UTC),
+            finished_at: None,
+            rows_accepted: 0,
+            rows_rejected: 0,
+        })
+        .await
+        .unwrap();
+    store.finish_batch(BatchId(2), datetime!(2026-01-21 09:10 UTC), 120, 3).await.unwrap();
+
+    let failed =
+        feed_batch("income", Source::Tax, "income-bad.csv", 'a', datetime!(2026-01-22 08:00 UTC));
+    let failed = store.start_feed_batch(&failed, &[]).await.unwrap();
+    assert_eq!(failed.batch.id, BatchId(3));
+    store
+        .fail_feed_batch(failed.batch.id, "feed.missing_column", datetime!(2026-01-22 08:01 UTC))
+        .await
+        .unwrap();
+
+    let loaded = feed_batch(
+        "income",
+        Source::Tax,
+        "income-2026-02.csv",
+        'b',
+        datetime!(2026-01-23 08:00 UTC),
+    );
+    let loaded = store.start_feed_batch(&loaded, &[]).await.unwrap();
+    assert_eq!(loaded.batch.id, BatchId(4));
+    let mut wage = fact(
+        4,
+        Some(6),
+        "income.wage",
+        ObservationValue::Money(Tenge(150_000)),
+        date!(2026 - 02 - 01),
+    );
+    wage.batch = loaded.batch.id;
+    let chunk = FeedChunk {
+        batch: loaded.batch.id,
+        rows_before: 0,
+        counts: ChunkCounts { rows_read: 2, rejected: 1, warnings: 1 },
+        rows: vec![FeedRow {
+            line: 2,
+            facts: vec![FeedFact {
+                natural_key: "income|p6|income.wage|2026-02-01|wage".into(),
+                observation: wage,
+            }],
+        }],
+        pending: Vec::new(),
+        issues: vec![
+            issue(2, IssueVerdict::Warning, "feed.amount_unusual"),
+            issue(3, IssueVerdict::Rejected, "feed.amount_invalid"),
+        ],
+        written_at: datetime!(2026-01-23 08:01 UTC),
+    };
+    store.write_feed_chunk(&chunk).await.unwrap();
+    store.complete_feed_batch(loaded.batch.id, 2, datetime!(2026-01-23 08:02 UTC)).await.unwrap();
+
+    let running =
+        feed_batch("health", Source::Health, "health.jsonl", 'c', datetime!(2026-01-24 08:00 UTC));
+    assert_eq!(store.start_feed_batch(&running, &[]).await.unwrap().batch.id, BatchId(5));
+    app_over(store, dir, WebConfig::default())
 }
 
 #[tokio::test]
@@ -455,6 +570,7 @@ async fn family_card_has_members_territory_and_latest_facts() {
     assert_eq!(wage[0]["observed_at"], "2026-01-15");
     assert_eq!(wage[0]["valid_until"], Value::Null);
     assert_eq!(wage[0]["batch"], 1);
+    assert_eq!(wage[0]["line"], Value::Null, "generated facts come from no file line");
     let tenure = facts.iter().find(|f| f["indicator"] == "housing.tenure").unwrap();
     assert_eq!(
         (&tenure["value"], &tenure["kind"], &tenure["person"]),
@@ -602,6 +718,176 @@ async fn bad_listing_parameters_are_rejected() {
     assert_eq!(r.error_code(), "not_found");
 }
 
+/// The ids of a batch page's items, in order, and its `next`.
+fn batch_page(j: &Value) -> (Vec<i64>, Option<i64>) {
+    let ids = j["items"].as_array().unwrap().iter().map(|b| b["id"].as_i64().unwrap()).collect();
+    (ids, j["next"].as_i64())
+}
+
+#[tokio::test]
+async fn batches_are_listed_newest_first_a_page_at_a_time() {
+    let app = app_with_batches().await;
+    let r = app.get("/api/v1/batches").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
+    let j = r.json();
+    assert_eq!(j["limit"], 50);
+    assert_eq!(batch_page(&j), (vec![5, 4, 3, 2, 1], None));
+    assert_eq!(j["items"][1]["href"], "/api/v1/batches/4");
+
+    let mut seen = Vec::new();
+    let mut nexts = Vec::new();
+    let mut uri = "/api/v1/batches?limit=2".to_owned();
+    loop {
+        let j = app.get(&uri).await.json();
+        assert_eq!(j["limit"], 2);
+        let (ids, next) = batch_page(&j);
+        assert!(!ids.is_empty(), "no empty page at the end: {uri}");
+        seen.extend(ids);
+        assert!(seen.len() <= 5, "paging does not end");
+        match next {
+            Some(next) => {
+                nexts.push(next);
+                uri = format!("/api/v1/batches?limit=2&before={next}");
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen, [5, 4, 3, 2, 1], "every batch once, newest first");
+    assert_eq!(nexts, [4, 2], "`next` is the last id of a page");
+
+    // A full last page says it is the last.
+    assert_eq!(
+        batch_page(&app.get("/api/v1/batches?limit=5").await.json()),
+        (vec![5, 4, 3, 2, 1], None)
+    );
+    assert_eq!(
+        batch_page(&app.get("/api/v1/batches?before=3&limit=2").await.json()),
+        (vec![2, 1], None)
+    );
+    assert_eq!(batch_page(&app.get("/api/v1/batches?before=1").await.json()), (vec![], None));
+    assert_eq!(
+        batch_page(&app.get("/api/v1/batches?before=99&limit=1").await.json()),
+        (vec![5], Some(5))
+    );
+}
+
+#[tokio::test]
+async fn one_batch_shows_its_source_status_and_counts() {
+    let app = app_with_batches().await;
+    let r = app.get("/api/v1/batches/4").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
+    let expected = serde_json::json!({
+        "id": 4,
+        "feed": "income",
+        "source": "tax",
+        "label": "income-2026-02.csv",
+        "fingerprint": "b".repeat(64),
+        "status": "complete",
+        "error_code": null,
+        "started_at": "2026-01-23T08:00:00Z",
+        "finished_at": "2026-01-23T08:02:00Z",
+        "updated_at": "2026-01-23T08:02:00Z",
+        "counts": {
+            "rows_read": 2, "accepted": 1, "superseded": 0, "duplicates": 0, "pending": 0,
+            "rejected": 1, "warnings": 1
+        },
+        "href": "/api/v1/batches/4",
+    });
+    assert_eq!(r.json(), expected);
+
+    let failed = app.get("/api/v1/batches/3").await.json();
+    assert_eq!(
+        (&failed["status"], &failed["error_code"]),
+        (&"failed".into(), &"feed.missing_column".into())
+    );
+    assert_eq!(failed["finished_at"], "2026-01-22T08:01:00Z");
+    assert_eq!(failed["counts"]["rows_read"], 0, "a failed batch keeps nothing");
+
+    let generated = app.get("/api/v1/batches/2").await.json();
+    assert_eq!(generated["feed"], "synthetic");
+    assert_eq!((&generated["source"], &generated["fingerprint"]), (&Value::Null, &Value::Null));
+    assert_eq!(generated["status"], "complete");
+    let counts = &generated["counts"];
+    assert_eq!(
+        (&counts["rows_read"], &counts["accepted"], &counts["rejected"]),
+        (&123.into(), &120.into(), &3.into())
+    );
+
+    let running = app.get("/api/v1/batches/5").await.json();
+    assert_eq!((&running["status"], &running["source"]), (&"running".into(), &"health".into()));
+    assert_eq!(running["finished_at"], Value::Null);
+    assert_eq!(running["updated_at"], "2026-01-24T08:00:00Z");
+}
+
+#[tokio::test]
+async fn facts_name_the_batch_and_file_line_they_came_from() {
+    let app = app_with_batches().await;
+    let j = app.get("/api/v1/families/4").await.json();
+    let facts = j["latest_observations"].as_array().unwrap();
+    assert_eq!(facts.len(), 1, "{facts:?}");
+    assert_eq!(
+        (&facts[0]["indicator"], &facts[0]["value"]),
+        (&"income.wage".into(), &150_000.into())
+    );
+    assert_eq!((&facts[0]["batch"], &facts[0]["line"]), (&4.into(), &2.into()));
+    let batch = app.get(&format!("/api/v1/batches/{}", facts[0]["batch"])).await;
+    assert_eq!(batch.json()["label"], "income-2026-02.csv");
+}
+
+#[tokio::test]
+async fn unknown_batches_and_bad_batch_parameters_get_translated_errors() {
+    let app = app_with_batches().await;
+    for (lang, words) in [("kk", "импорт пакеті"), ("ru", "Пакет импорта"), ("en", "import batch")]
+    {
+        let r = app.get(&format!("/api/v1/batches/99?lang={lang}")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert_eq!(r.error_code(), "not_found");
+        let msg = r.error_message();
+        assert!(msg.contains(words) && msg.contains("99"), "{lang}: {msg}");
+    }
+    for bad in ["abc", "0", "-3", "+4", "1.5", "99999999999999999999"] {
+        let r = app.get(&format!("/api/v1/batches/{bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(r.error_code(), "batch_id.invalid", "{bad}");
+    }
+    for (query, code) in [
+        ("before=x", "before.invalid"),
+        ("before=0", "before.invalid"),
+        ("before=-3", "before.invalid"),
+        ("before=", "before.invalid"),
+        ("limit=0", "limit.invalid"),
+        ("limit=501", "limit.invalid"),
+        ("limit=ten", "limit.invalid"),
+        ("limit=1&limit=2", "query.invalid"),
+    ] {
+        let r = app.get(&format!("/api/v1/batches?{query}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(r.error_code(), code, "{query}");
+    }
+    let mut messages = BTreeSet::new();
+    for (lang, words) in [("kk", "параметрі"), ("ru", "Неверный параметр"), ("en", "is not valid")]
+    {
+        let r = app.get(&format!("/api/v1/batches?before=x&lang={lang}")).await;
+        let msg = r.error_message();
+        assert!(
+            msg.contains("before") && msg.contains("next") && msg.contains(words),
+            "{lang}: {msg}"
+        );
+        messages.insert(msg);
+        let r = app.get(&format!("/api/v1/batches?limit=0&lang={lang}")).await;
+        assert!(r.error_message().contains("500"), "{lang}: {}", r.error_message());
+    }
+    assert_eq!(messages.len(), 3, "one message per language");
+    for (lang, words) in
+        [("kk", "Импорт пакетінің"), ("ru", "пакета импорта"), ("en", "import batch")]
+    {
+        let msg = app.get(&format!("/api/v1/batches/x?lang={lang}")).await.error_message();
+        assert!(msg.contains(words) && msg.contains('0'), "{lang}: {msg}");
+    }
+}
+
 #[tokio::test]
 async fn territory_with_ancestry() {
     let app = app().await;
@@ -650,11 +936,23 @@ async fn openapi_document_lists_every_route() {
         "/api/v1/territories/{kato}/families",
         "/api/v1/families/{id}",
         "/api/v1/persons/{iin}",
+        "/api/v1/batches",
+        "/api/v1/batches/{id}",
     ]
     .into();
     assert_eq!(paths, expected);
     let schemas = doc["components"]["schemas"].as_object().unwrap();
-    for name in ["ErrorBody", "FamilyView", "PersonDetail", "FamilyListPage", "TerritoryView"] {
+    for name in [
+        "ErrorBody",
+        "FamilyView",
+        "PersonDetail",
+        "FamilyListPage",
+        "TerritoryView",
+        "BatchListPage",
+        "BatchView",
+        "BatchCountsView",
+        "BatchStatusView",
+    ] {
         assert!(schemas.contains_key(name), "{name}");
     }
     let params = doc["paths"]["/api/v1/territories/{kato}/families"]["get"]["parameters"]
@@ -730,7 +1028,7 @@ async fn every_operation_declares_the_errors_it_can_return_and_the_language() {
             assert_eq!(lang["schema"]["enum"], serde_json::json!(["kk", "ru", "en"]));
         }
     }
-    assert_eq!(operations, 6);
+    assert_eq!(operations, 8);
 }
 
 #[tokio::test]
@@ -741,6 +1039,8 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
     let listing = "/api/v1/territories/{kato}/families";
     let family = "/api/v1/families/{id}";
     let person = "/api/v1/persons/{iin}";
+    let batches = "/api/v1/batches";
+    let batch = "/api/v1/batches/{id}";
     let bad = StatusCode::BAD_REQUEST;
     let missing = StatusCode::NOT_FOUND;
     let unknown = Iin::from_structure(date!(1990 - 01 - 01), Sex::Male, 5).unwrap();
@@ -765,6 +1065,12 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         (person, "/api/v1/persons/7910283027x8", bad, "iin.non_digit"),
         (person, "/api/v1/persons/791028302729", bad, "iin.check_digit"),
         (person, unknown_person.as_str(), missing, "not_found"),
+        (batches, "/api/v1/batches?before=x", bad, "before.invalid"),
+        (batches, "/api/v1/batches?limit=0", bad, "limit.invalid"),
+        (batches, "/api/v1/batches?before=1&before=2", bad, "query.invalid"),
+        (batch, "/api/v1/batches/%FF", bad, "path.invalid"),
+        (batch, "/api/v1/batches/x", bad, "batch_id.invalid"),
+        (batch, "/api/v1/batches/99", missing, "not_found"),
     ];
     for (template, uri, status, code) in &cases {
         let r = app.get(uri).await;
@@ -779,6 +1085,8 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         (listing, "/api/v1/territories/110000000/families"),
         (family, "/api/v1/families/1"),
         (person, known_person.as_str()),
+        (batches, "/api/v1/batches"),
+        (batch, "/api/v1/batches/1"),
     ];
     let everything = v1
         .iter()
@@ -830,10 +1138,13 @@ async fn docs_page_renders_the_reference_without_outside_assets() {
         "/api/v1/families/{id}",
         "/api/v1/persons/{iin}",
         "/api/v1/territories/{kato}/families",
+        "/api/v1/batches",
+        "/api/v1/batches/{id}",
         "/health",
     ] {
         assert!(html.contains(&format!("<code>{path}</code>")), "{path}");
     }
+    assert!(html.contains("id=\"schema-BatchView\""));
     assert!(html.contains("id=\"schema-ErrorBody\""));
     assert!(html.contains("href=\"#schema-FamilyView\""));
     assert!(!html.contains("http://") && !html.contains("https://"), "nothing from outside");
@@ -1062,13 +1373,7 @@ impl BatchStore for Broken {
     async fn create_batch(&self, _: &ImportBatch) -> StoreResult<()> {
         Err(self.err())
     }
-    async fn finish_batch(
-        &self,
-        _: BatchId,
-        _: time::OffsetDateTime,
-        _: i64,
-        _: i64,
-    ) -> StoreResult<()> {
+    async fn finish_batch(&self, _: BatchId, _: OffsetDateTime, _: i64, _: i64) -> StoreResult<()> {
         Err(self.err())
     }
     async fn batch(&self, _: BatchId) -> StoreResult<Option<ImportBatch>> {
@@ -1104,6 +1409,65 @@ impl PopulationStore for Broken {
     }
 }
 
+#[async_trait::async_trait]
+impl FeedStore for Broken {
+    async fn feed_batch_by_fingerprint(
+        &self,
+        _: &str,
+        _: &str,
+    ) -> StoreResult<Option<BatchRecord>> {
+        Err(self.err())
+    }
+    async fn start_feed_batch(
+        &self,
+        _: &NewFeedBatch,
+        _: &[ImportIssue],
+    ) -> StoreResult<BatchRecord> {
+        Err(self.err())
+    }
+    async fn resolve_persons(
+        &self,
+        _: &[Iin],
+        _: Date,
+    ) -> StoreResult<Vec<Option<ResolvedPerson>>> {
+        Err(self.err())
+    }
+    async fn write_feed_chunk(&self, _: &FeedChunk) -> StoreResult<ChunkOutcome> {
+        Err(self.err())
+    }
+    async fn complete_feed_batch(
+        &self,
+        _: BatchId,
+        _: i64,
+        _: OffsetDateTime,
+    ) -> StoreResult<BatchRecord> {
+        Err(self.err())
+    }
+    async fn fail_feed_batch(&self, _: BatchId, _: &str, _: OffsetDateTime) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn batch_record(&self, _: BatchId) -> StoreResult<Option<BatchRecord>> {
+        Err(self.err())
+    }
+    async fn list_batches(&self, _: BatchPageRequest) -> StoreResult<Vec<BatchRecord>> {
+        Err(self.err())
+    }
+    async fn batch_issues(
+        &self,
+        _: BatchId,
+        _: Option<IssueCursor>,
+        _: u32,
+    ) -> StoreResult<Vec<ImportIssue>> {
+        Err(self.err())
+    }
+    async fn pending_rows(&self, _: BatchId) -> StoreResult<Vec<PendingRow>> {
+        Err(self.err())
+    }
+    async fn changed_families(&self, _: BatchId) -> StoreResult<Vec<FamilyId>> {
+        Err(self.err())
+    }
+}
+
 fn broken_app(how: Broken) -> App {
     let store: Arc<dyn Store> = Arc::new(how);
     App {
@@ -1132,6 +1496,8 @@ async fn internal_errors_do_not_leak_details() {
         format!("/api/v1/persons/{HEAD_IIN}"),
         "/api/v1/territories/110000000".to_owned(),
         "/api/v1/territories/110000000/families".to_owned(),
+        "/api/v1/batches".to_owned(),
+        "/api/v1/batches/1".to_owned(),
     ] {
         let r = app.get(&uri).await;
         assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{uri}");

@@ -1,6 +1,7 @@
 //! The JSON shapes of the API. They are the API's contract, kept apart from the domain and
 //! store types so that an internal change cannot silently change what clients receive.
-//! Dates are ISO 8601 strings (`2026-11-30`); money is whole tenge as an integer.
+//! Dates are ISO 8601 strings (`2026-11-30`), instants RFC 3339 strings in UTC
+//! (`2026-11-30T10:00:00Z`); money is whole tenge as an integer.
 
 use serde::Serialize;
 use shanyraq_domain::dates::iso;
@@ -27,6 +28,10 @@ macro_rules! string_enum {
         }
     };
 }
+
+mod batch;
+
+pub use batch::{BatchCountsView, BatchListPage, BatchStatusView, BatchView};
 
 string_enum!(
     /// Where in the KATO tree a territory sits: region (oblast or city of republican
@@ -273,8 +278,11 @@ pub struct ObservationView {
     /// Exclusive; `null` while the fact holds.
     #[schema(format = Date)]
     pub valid_until: Option<String>,
-    /// The import batch that brought it.
+    /// The import batch that brought it (see `/api/v1/batches/{id}`).
     pub batch: i64,
+    /// The line of the batch's feed file the fact came from (1 is the header); with `batch`, its
+    /// provenance. `null` for facts not loaded from a file, such as the generator's.
+    pub line: Option<u64>,
     /// Visible only to roles granted the sensitive category once access control exists.
     pub sensitive: bool,
 }
@@ -300,6 +308,7 @@ impl From<&StoredObservation> for ObservationView {
             valid_from: iso(o.valid_from),
             valid_until: o.valid_until.map(iso),
             batch: o.batch.0,
+            line: s.line,
             sensitive: o.indicator.def().sensitive,
         }
     }

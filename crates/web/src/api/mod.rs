@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, `/health` and the OpenAPI document.
 
+pub mod batches;
 pub mod cursor;
 pub mod dto;
 pub mod openapi;
@@ -89,12 +90,13 @@ fn parse_kato(text: &str) -> Result<Kato, ApiError> {
     Ok(text.parse::<Kato>()?)
 }
 
-fn parse_limit(text: Option<&str>) -> Result<u32, ApiError> {
+/// A page size from 1 to `max`; [`DEFAULT_LIMIT`] when the client names none.
+fn parse_limit(text: Option<&str>, max: u32) -> Result<u32, ApiError> {
     let Some(text) = text else { return Ok(DEFAULT_LIMIT) };
     text.parse::<u32>()
         .ok()
-        .filter(|n| (1..=MAX_PAGE).contains(n))
-        .ok_or_else(|| ApiError::bad_limit(MAX_PAGE))
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| ApiError::bad_limit(max))
 }
 
 /// A territory of the KATO tree with the territories above it.
@@ -156,7 +158,7 @@ pub async fn families_in_territory(
 ) -> ApiResult<FamilyListPage> {
     let root = parse_kato(&path_value(kato)?)?;
     let Query(params) = params.map_err(|_| ApiError::bad_request("query.invalid"))?;
-    let limit = parse_limit(params.limit.as_deref())?;
+    let limit = parse_limit(params.limit.as_deref(), MAX_PAGE)?;
     let after = params.after.as_deref().map(|c| cursor::decode(c, root)).transpose()?;
     let (territory, page) = state.services.families_in_territory(root, after, limit).await?;
     let ancestry = state.territories.ancestry(&state.services, &territory).await?;

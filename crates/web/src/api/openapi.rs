@@ -7,10 +7,11 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi};
 
 use super::dto::{
-    AddressView, DisabilityKind, FactSource, FamilyListItem, FamilyListPage, FamilyView,
-    HealthView, IinWarning, Level, LocalizedName, MemberRole, MemberView, NameView,
-    ObservationView, PersonDetail, PersonLanguage, PersonMembershipView, PersonSex, PersonView,
-    SettlementKind, TerritoryRef, TerritoryView, ValueKindView, ValueView,
+    AddressView, BatchCountsView, BatchListPage, BatchStatusView, BatchView, DisabilityKind,
+    FactSource, FamilyListItem, FamilyListPage, FamilyView, HealthView, IinWarning, Level,
+    LocalizedName, MemberRole, MemberView, NameView, ObservationView, PersonDetail, PersonLanguage,
+    PersonMembershipView, PersonSex, PersonView, SettlementKind, TerritoryRef, TerritoryView,
+    ValueKindView, ValueView,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 
@@ -19,7 +20,7 @@ use crate::error::{ErrorBody, ErrorDetail};
     info(
         title = "Shanyraq API",
         description = "Read access to families, persons and territories of Shanyraq, a platform \
-            for digital social support.\n\n\
+            for digital social support, and to the import batches their facts came from.\n\n\
             Every error is JSON `{\"error\": {\"code\", \"message\"}}`. `code` is stable; each \
             response below lists the codes it can carry. `message` is for people, in Kazakh, \
             Russian or English: the `lang` query parameter decides, then the `lang` cookie (which \
@@ -34,6 +35,8 @@ use crate::error::{ErrorBody, ErrorDetail};
         super::families_in_territory,
         super::family,
         super::person,
+        super::batches::list,
+        super::batches::one,
         super::openapi_json,
     ),
     modifiers(&Shared),
@@ -42,12 +45,14 @@ use crate::error::{ErrorBody, ErrorDetail};
         SettlementKind, FamilyListPage, FamilyListItem, FamilyView, AddressView, MemberView,
         MemberRole, PersonView, PersonDetail, PersonMembershipView, NameView, PersonSex,
         PersonLanguage, DisabilityKind, IinWarning, ObservationView, ValueKindView, ValueView,
-        FactSource,
+        FactSource, BatchListPage, BatchView, BatchStatusView, BatchCountsView,
     )),
     tags(
         (name = "families", description = "Family cards."),
         (name = "persons", description = "People, found by IIN."),
         (name = "territories", description = "The KATO territory tree and who lives where."),
+        (name = "batches", description = "Import batches: what was loaded, from where, and how \
+            it went. Every fact names the batch that brought it."),
         (name = "service", description = "Health and this description."),
     )
 )]
