@@ -1,4 +1,5 @@
-//! Import batches.
+//! Import batches as the generator writes them: created running, finished complete. Feed
+//! batches have their own life cycle ([`crate::feed`]); both are the same rows.
 
 use async_trait::async_trait;
 use shanyraq_domain::{BatchId, ImportBatch};
@@ -14,8 +15,9 @@ impl BatchStore for PostgresStore {
     async fn create_batch(&self, batch: &ImportBatch) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO import_batches
-                 (id, feed, label, started_at, finished_at, rows_accepted, rows_rejected)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 (id, feed, label, started_at, finished_at, rows_accepted, rows_rejected,
+                  status, rows_read, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $6 + $7, coalesce($5, $4))",
         )
         .bind(batch.id.0)
         .bind(&batch.feed)
@@ -38,7 +40,9 @@ impl BatchStore for PostgresStore {
         rows_rejected: i64,
     ) -> StoreResult<()> {
         let done = sqlx::query(
-            "UPDATE import_batches SET finished_at = $2, rows_accepted = $3, rows_rejected = $4
+            "UPDATE import_batches
+             SET status = 'complete', finished_at = $2, updated_at = $2,
+                 rows_accepted = $3, rows_rejected = $4, rows_read = $3 + $4
              WHERE id = $1",
         )
         .bind(id.0)

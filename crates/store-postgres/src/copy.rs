@@ -83,6 +83,13 @@ impl BinaryRows {
         }
     }
 
+    pub(crate) fn opt_i32(&mut self, v: Option<i32>) {
+        match v {
+            Some(v) => self.i32(v),
+            None => self.null(),
+        }
+    }
+
     pub(crate) fn opt_text(&mut self, s: Option<&str>) {
         match s {
             Some(s) => self.text(s),
@@ -120,23 +127,33 @@ pub(crate) async fn copy_rows<T>(
     what: &'static str,
     statement: &'static str,
     rows: &[T],
-    mut encode: impl FnMut(&mut BinaryRows, &T),
+    encode: impl FnMut(&mut BinaryRows, &T),
 ) -> StoreResult<u64> {
+    copy_rows_raw(conn, statement, rows, encode).await.map_err(fail(what))
+}
+
+/// [`copy_rows`] with the driver's error, for callers that act on a particular refusal.
+pub(crate) async fn copy_rows_raw<T>(
+    conn: &mut PgConnection,
+    statement: &'static str,
+    rows: &[T],
+    mut encode: impl FnMut(&mut BinaryRows, &T),
+) -> Result<u64, sqlx::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut copy = conn.copy_in_raw(statement).await.map_err(fail(what))?;
+    let mut copy = conn.copy_in_raw(statement).await?;
     let mut out = BinaryRows::new();
     for row in rows {
         encode(&mut out, row);
         if out.is_full() {
-            copy.send(out.buf.as_slice()).await.map_err(fail(what))?;
+            copy.send(out.buf.as_slice()).await?;
             out.buf.clear();
         }
     }
     out.finish();
-    copy.send(out.buf.as_slice()).await.map_err(fail(what))?;
-    copy.finish().await.map_err(fail(what))
+    copy.send(out.buf.as_slice()).await?;
+    copy.finish().await
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ impl<'r> At<'r> {
 }
 
 /// A code column through the domain's `from_code`.
-fn code<T>(
+pub(crate) fn code<T>(
     at: At<'_>,
     column: &'static str,
     from_code: impl Fn(&str) -> Option<T>,
@@ -71,7 +71,7 @@ fn code<T>(
     from_code(&text).ok_or_else(|| at.corrupt(column, UNKNOWN_CODE))
 }
 
-fn opt_code<T>(
+pub(crate) fn opt_code<T>(
     at: At<'_>,
     column: &'static str,
     from_code: impl Fn(&str) -> Option<T>,
@@ -89,7 +89,7 @@ pub(crate) fn kato(at: At<'_>, column: &'static str) -> StoreResult<Kato> {
     to_kato(n).ok_or_else(|| at.corrupt(column, NOT_KATO))
 }
 
-fn opt_kato(at: At<'_>, column: &'static str) -> StoreResult<Option<Kato>> {
+pub(crate) fn opt_kato(at: At<'_>, column: &'static str) -> StoreResult<Option<Kato>> {
     let n: Option<i32> = get(at.row, column)?;
     n.map(|n| to_kato(n).ok_or_else(|| at.corrupt(column, NOT_KATO))).transpose()
 }
@@ -103,6 +103,11 @@ fn level(at: At<'_>) -> StoreResult<KatoLevel> {
         4 => Ok(KatoLevel::Settlement),
         _ => Err(at.corrupt("level", "not a level 1–4")),
     }
+}
+
+/// A file line number: never negative.
+pub(crate) fn line_number(at: At<'_>, column: &str, n: i64) -> StoreResult<u64> {
+    u64::try_from(n).map_err(|_| at.corrupt(column, "a negative line number"))
 }
 
 pub(crate) fn territory(row: &PgRow) -> StoreResult<Territory> {
@@ -188,6 +193,7 @@ pub(crate) fn observation(row: &PgRow) -> StoreResult<StoredObservation> {
     let value = ObservationValue::from_columns(indicator, num, text.as_deref())
         .map_err(|_| at.corrupt("value_num/value_text", "not a value of the indicator's kind"))?;
     let person: Option<i64> = get(row, "person_id")?;
+    let line: Option<i64> = get(row, "line")?;
     Ok(StoredObservation {
         id: ObservationId(get(row, "id")?),
         observation: Observation {
@@ -201,5 +207,6 @@ pub(crate) fn observation(row: &PgRow) -> StoreResult<StoredObservation> {
             valid_until: get(row, "valid_until")?,
             batch: BatchId(get(row, "batch_id")?),
         },
+        line: line.map(|n| line_number(at, "line", n)).transpose()?,
     })
 }

@@ -7,11 +7,14 @@
 //!
 //! This crate knows nothing of HTTP or of the application's use cases.
 
+mod baseline;
 mod batch;
+mod bulk;
 mod connect;
 mod copy;
 mod decode;
 mod error;
+mod feed;
 pub mod migrations;
 mod population;
 mod read;
@@ -32,7 +35,7 @@ pub struct PostgresStore {
     /// The URL with any password replaced, for messages.
     target: String,
     /// How bulk writes check foreign keys, shared by the clones.
-    bulk: Arc<population::BulkPath>,
+    bulk: Arc<bulk::BulkPath>,
 }
 
 impl std::fmt::Debug for PostgresStore {

@@ -24,11 +24,14 @@ pub struct Migration {
 }
 
 /// Every migration this build knows, in order.
-pub static MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/0001_foundation.sql"),
-}];
+pub static MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("../migrations/0001_foundation.sql"),
+    },
+    Migration { version: 2, name: "feeds", sql: include_str!("../migrations/0002_feeds.sql") },
+];
 
 /// Key of the advisory lock that serialises migrations: "shanyraq" in ASCII.
 const MIGRATION_LOCK: i64 = 0x7368_616e_7972_6171;

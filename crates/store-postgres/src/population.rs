@@ -3,22 +3,19 @@
 //! transaction rolls back, and the caller gets [`shanyraq_store::StoreError::Conflict`].
 //!
 //! Foreign keys: PostgreSQL checks them with one trigger call per row and key, which costs three
-//! quarters of a load's time (about 110,000 instead of 500,000 rows/s). When the role may set
-//! `session_replication_role` (a superuser, or on PostgreSQL 15+ a role granted `SET` on it), a
-//! chunk's transaction sets it to `replica`, which turns ordinary triggers off for that
-//! transaction only, and [`crate::references`] checks the chunk's references set-wise instead,
-//! with the same outcome. Otherwise the triggers do it, slower. Unique indexes, `NOT NULL` and
-//! `CHECK` constraints are enforced either way. A trigger added to these tables later would be
-//! skipped on the fast path too: reconsider this when adding one.
+//! quarters of a load's time (about 110,000 instead of 500,000 rows/s). When the role may, a
+//! chunk's transaction turns those triggers off ([`crate::bulk`]) and [`crate::references`]
+//! checks the chunk's references set-wise instead, with the same outcome. A trigger added to
+//! these tables later would be skipped on the fast path too: reconsider this when adding one.
 
 use shanyraq_domain::{Family, Membership, Observation, ObservationValue, Person};
-use std::sync::atomic::{AtomicU8, Ordering};
 
 use shanyraq_store::{PopulationChunk, StoreResult};
 use sqlx::{PgConnection, PgPool};
 
+use crate::bulk::{self, BulkPath, BulkTransaction};
 use crate::copy::{BinaryRows, copy_rows};
-use crate::error::{fail, store_error};
+use crate::error::fail;
 use crate::references;
 
 const COPY_PERSONS: &str = "COPY persons (id, iin, iin_as_reported, last_name, first_name, \
@@ -147,36 +144,7 @@ pub(crate) const STATS: &str = "SELECT
     (SELECT count(*) FROM import_batches) AS batches,
     (SELECT count(*) FROM territories) AS territories";
 
-/// SQLSTATE insufficient_privilege.
-const INSUFFICIENT_PRIVILEGE: &str = "42501";
-
-/// Which way this store's bulk writes check foreign keys, learnt on the first write.
-#[derive(Debug)]
-pub(crate) struct BulkPath(AtomicU8);
-
-impl Default for BulkPath {
-    fn default() -> BulkPath {
-        BulkPath(AtomicU8::new(UNKNOWN))
-    }
-}
-
-const UNKNOWN: u8 = 0;
-const TRIGGERS_OFF: u8 = 1;
-const TRIGGERS_ON: u8 = 2;
-
-impl BulkPath {
-    /// `Some(true)` when writes check references themselves with triggers off, `Some(false)`
-    /// when the role may not turn them off, `None` before the first write.
-    pub(crate) fn triggers_off(&self) -> Option<bool> {
-        match self.0.load(Ordering::Relaxed) {
-            TRIGGERS_OFF => Some(true),
-            TRIGGERS_ON => Some(false),
-            _ => None,
-        }
-    }
-}
-
-/// Writes `chunk` in one transaction.
+/// Writes `chunk` in one transaction, on the bulk path ([`crate::bulk`]).
 pub(crate) async fn write_chunk(
     pool: &PgPool,
     path: &BulkPath,
@@ -185,31 +153,8 @@ pub(crate) async fn write_chunk(
     if chunk.is_empty() {
         return Ok(());
     }
-    let mut tx = pool.begin().await.map_err(fail("starting a population write"))?;
-    let mut triggers_off = false;
-    if path.0.load(Ordering::Relaxed) != TRIGGERS_ON {
-        match sqlx::raw_sql("SET LOCAL session_replication_role = replica").execute(&mut *tx).await
-        {
-            Ok(_) => {
-                triggers_off = true;
-                path.0.store(TRIGGERS_OFF, Ordering::Relaxed);
-            }
-            Err(e)
-                if e.as_database_error().and_then(|d| d.code()).as_deref()
-                    == Some(INSUFFICIENT_PRIVILEGE) =>
-            {
-                tracing::info!(
-                    "bulk writes check foreign keys row by row: this role may not set \
-                     session_replication_role"
-                );
-                path.0.store(TRIGGERS_ON, Ordering::Relaxed);
-                // The failed SET aborted the transaction; start again.
-                tx.rollback().await.map_err(fail("starting a population write"))?;
-                tx = pool.begin().await.map_err(fail("starting a population write"))?;
-            }
-            Err(e) => return Err(store_error("starting a population write", e)),
-        }
-    }
+    let BulkTransaction { mut tx, triggers_off } =
+        bulk::begin(pool, path, "starting a population write").await?;
     if triggers_off {
         references::check(&mut tx, chunk).await?;
     }

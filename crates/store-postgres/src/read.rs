@@ -29,13 +29,14 @@ const MEMBERS: &str = "SELECT m.family_id, m.person_id, m.role, m.valid_from, m.
     WHERE m.family_id = $1
     ORDER BY m.valid_from, m.person_id";
 
-/// The latest observation per (indicator, subject): newest `observed_at`, then newest key. The
-/// caller sorts the result: text order depends on the database's collation.
+/// The latest current observation per (indicator, subject): newest `observed_at`, then newest
+/// key; superseded ones are history. The caller sorts the result: text order depends on the
+/// database's collation.
 const LATEST_OBSERVATIONS: &str = "SELECT DISTINCT ON (indicator, person_id)
         id, family_id, person_id, indicator, value_num, value_text, source, observed_at,
-        valid_from, valid_until, batch_id
+        valid_from, valid_until, batch_id, line
     FROM observations
-    WHERE family_id = $1
+    WHERE family_id = $1 AND superseded_by IS NULL
     ORDER BY indicator, person_id, observed_at DESC, id DESC";
 
 const PERSON_BY_IIN: &str = "SELECT id, iin, iin_as_reported, last_name, first_name, patronymic, \
@@ -194,7 +195,8 @@ impl PopulationStore for PostgresStore {
 
     async fn refresh_statistics(&self) -> StoreResult<()> {
         sqlx::raw_sql(
-            "ANALYZE territories, import_batches, persons, families, memberships, observations",
+            "ANALYZE territories, import_batches, persons, families, memberships, observations, \
+             family_changes, import_issues, pending_rows",
         )
         .execute(&self.pool)
         .await

@@ -81,7 +81,7 @@ pub(crate) fn outside(chunk: &PopulationChunk) -> Outside {
 }
 
 /// Locks the stored rows of `ids` in one table, or names the first one that is not stored.
-async fn lock_stored(
+pub(crate) async fn lock_stored(
     conn: &mut PgConnection,
     sql: &'static str,
     ids: &[i64],

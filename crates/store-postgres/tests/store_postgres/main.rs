@@ -5,4 +5,5 @@
 mod backend;
 mod common;
 mod contract;
+mod feeds;
 mod schema_parity;
