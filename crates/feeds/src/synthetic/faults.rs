@@ -98,117 +98,243 @@ pub struct Ledger {
     pub style: Style,
     /// Data records written, duplicates and a truncated last line included.
     pub rows: u64,
+    /// The lines that are not plain accepted rows, in line order; empty when the writer was told
+    /// not to keep them (see [`super::FeedWriter::without_entries`]). The counts below hold
+    /// either way.
     pub entries: Vec<Entry>,
+    /// Faults written, by kind.
+    fault_counts: BTreeMap<FaultKind, u64>,
+    /// Lines that are not plain accepted rows, by the verdict they must get.
+    entry_verdicts: BTreeMap<Verdict, u64>,
 }
 
 impl Ledger {
+    fn new(feed: &str, style: Style) -> Ledger {
+        Ledger {
+            feed: feed.to_owned(),
+            style,
+            rows: 0,
+            entries: Vec::new(),
+            fault_counts: BTreeMap::new(),
+            entry_verdicts: BTreeMap::new(),
+        }
+    }
+
     /// Faults written, by kind.
     pub fn faults(&self) -> BTreeMap<FaultKind, u64> {
-        let mut counts = BTreeMap::new();
-        for kind in self.entries.iter().filter_map(|e| e.fault) {
-            *counts.entry(kind).or_insert(0) += 1;
-        }
-        counts
+        self.fault_counts.clone()
     }
 
     /// How many lines must get each verdict.
     pub fn expected(&self) -> BTreeMap<Verdict, u64> {
-        let mut counts = BTreeMap::new();
-        let mut other = 0;
-        for e in &self.entries {
-            *counts.entry(e.expected).or_insert(0) += 1;
-            other += 1;
-        }
+        let mut counts = self.entry_verdicts.clone();
+        let other: u64 = self.entry_verdicts.values().sum();
         *counts.entry(Verdict::Accepted).or_insert(0) += self.rows - other;
         counts
     }
 
-    /// The verdict line `line` must get.
+    /// The verdict line `line` must get (from the entries kept).
     pub fn verdict(&self, line: u64) -> Verdict {
         self.entries.iter().find(|e| e.line == line).map_or(Verdict::Accepted, |e| e.expected)
     }
+
+    fn enter(&mut self, entry: Entry, keep: bool) {
+        if let Some(kind) = entry.fault {
+            *self.fault_counts.entry(kind).or_insert(0) += 1;
+        }
+        *self.entry_verdicts.entry(entry.expected).or_insert(0) += 1;
+        if keep {
+            self.entries.push(entry);
+        }
+    }
 }
 
-/// Writes the header and `rows` in `style`, spoiling rows at `options.faults_per_mille`.
-pub(crate) fn write(
-    schema: &FeedSchema,
-    rows: &[Row],
-    tree: &TerritoryTree,
-    options: &Options,
-    style: &Style,
-    out: &mut impl Write,
-) -> io::Result<Ledger> {
-    let feed_key = schema.name.bytes().fold(options.seed, |h, b| mix64(h ^ u64::from(b)));
-    let mut rng = Rng::from_key(feed_key);
-    let delimiter = char::from(style.delimiter).to_string();
-    let newline = style.newline();
-    if style.bom {
-        out.write_all(b"\xEF\xBB\xBF")?;
-    }
-    let header: Vec<String> = schema
-        .columns
-        .iter()
-        .map(|c| {
-            style.quote(match options.header_lang {
-                super::HeaderLang::Kk => &c.headers.kk,
-                super::HeaderLang::Ru => &c.headers.ru,
-                super::HeaderLang::En => &c.headers.en,
-            })
-        })
-        .collect();
-    write!(out, "{}{newline}", header.join(&delimiter))?;
+/// Writes one file row by row, spoiling rows at `options.faults_per_mille`.
+///
+/// The last row is held back until the next one arrives or the file is finished, since only the
+/// last line of a file may be cut short; rows can therefore come in any number of batches and the
+/// bytes are those of one batch holding them all.
+pub(crate) struct FaultWriter<'a> {
+    schema: &'a FeedSchema,
+    tree: &'a TerritoryTree,
+    options: Options,
+    style: Style,
+    /// Draws which rows get faults, and which ones; one stream for the whole file.
+    rng: Rng,
+    /// The file is cut short if it ends up with at least two rows.
+    truncate_if_two: bool,
+    iin_column: Option<usize>,
+    delimiter: char,
+    /// Physical line of the last line written (the header is line 1).
+    line: u64,
+    /// Rows received, the held-back one included.
+    received: u64,
+    held: Option<Row<'static>>,
+    keep_entries: bool,
+    ledger: Ledger,
+    /// Reused buffers: a row's texts before quoting, and its line.
+    texts: Vec<String>,
+    text_line: String,
+}
 
-    let truncate =
-        options.faults_per_mille > 0 && rows.len() >= 2 && mix64(feed_key).is_multiple_of(2);
-    let mut ledger =
-        Ledger { feed: schema.name.clone(), style: *style, rows: 0, entries: Vec::new() };
-    let mut line = 1u64;
-    for (k, row) in rows.iter().enumerate() {
-        let mut texts: Vec<String> =
-            row.cells.iter().map(|c| style.text(c, options.header_lang)).collect();
-        let last = k + 1 == rows.len();
+impl<'a> FaultWriter<'a> {
+    /// Writes the BOM (if the style has one) and the header in the chosen language.
+    pub(crate) fn start(
+        schema: &'a FeedSchema,
+        tree: &'a TerritoryTree,
+        options: &Options,
+        style: Style,
+        out: &mut impl Write,
+    ) -> io::Result<FaultWriter<'a>> {
+        let feed_key = schema.name.bytes().fold(options.seed, |h, b| mix64(h ^ u64::from(b)));
+        let delimiter = char::from(style.delimiter);
+        if style.bom {
+            out.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let mut header = String::new();
+        for (i, c) in schema.columns.iter().enumerate() {
+            if i > 0 {
+                header.push(delimiter);
+            }
+            style.quote_into(
+                match options.header_lang {
+                    super::HeaderLang::Kk => &c.headers.kk,
+                    super::HeaderLang::Ru => &c.headers.ru,
+                    super::HeaderLang::En => &c.headers.en,
+                },
+                &mut header,
+            );
+        }
+        header.push_str(style.newline());
+        out.write_all(header.as_bytes())?;
+        Ok(FaultWriter {
+            schema,
+            tree,
+            options: *options,
+            style,
+            rng: Rng::from_key(feed_key),
+            truncate_if_two: options.faults_per_mille > 0 && mix64(feed_key).is_multiple_of(2),
+            iin_column: schema.column("iin"),
+            delimiter,
+            line: 1,
+            received: 0,
+            held: None,
+            keep_entries: true,
+            ledger: Ledger::new(&schema.name, style),
+            texts: Vec::with_capacity(schema.columns.len()),
+            text_line: String::with_capacity(256),
+        })
+    }
+
+    /// The ledger so far (the row held back not yet in it).
+    pub(crate) fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// Keep only counts in the ledger, not every entry.
+    pub(crate) fn forget_entries(&mut self) {
+        self.keep_entries = false;
+        self.ledger.entries = Vec::new();
+    }
+
+    /// Writes the next rows, holding the last one back (a copy of it: the population its texts
+    /// borrow from may be gone by the time it is written).
+    pub(crate) fn push(&mut self, rows: Vec<Row<'_>>, out: &mut impl Write) -> io::Result<()> {
+        let mut rows = rows.into_iter().peekable();
+        while let Some(row) = rows.next() {
+            self.received += 1;
+            if let Some(previous) = self.held.take() {
+                self.write_row(&previous, false, out)?;
+            }
+            if rows.peek().is_some() {
+                self.write_row(&row, false, out)?;
+            } else {
+                self.held = Some(row.into_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the row held back as the file's last, and returns the ledger.
+    pub(crate) fn finish(mut self, out: &mut impl Write) -> io::Result<Ledger> {
+        if let Some(last) = self.held.take() {
+            let truncate = self.truncate_if_two && self.received >= 2;
+            self.write_row(&last, truncate, out)?;
+        }
+        Ok(self.ledger)
+    }
+
+    fn write_row(&mut self, row: &Row<'_>, truncate: bool, out: &mut impl Write) -> io::Result<()> {
+        let (schema, style, lang) = (self.schema, self.style, self.options.header_lang);
+        self.texts.resize_with(row.cells.len(), String::new);
+        for (text, cell) in self.texts.iter_mut().zip(&row.cells) {
+            text.clear();
+            style.text_into(cell, lang, text);
+        }
         let base = if row.iin.is_some() { None } else { Some(Verdict::NeedsMatching) };
         let mut fault = None;
-        if last && truncate {
+        if truncate {
             fault = Some(FaultKind::TruncatedLastLine);
-        } else if row.iin.is_some() && rng.per_mille(u32::from(options.faults_per_mille)) {
-            let kinds = applicable(schema, row, style);
-            let kind = kinds[rng.below(kinds.len() as u64) as usize];
-            spoil(kind, schema, row, tree, &mut texts);
+        } else if row.iin.is_some() && self.rng.per_mille(u32::from(self.options.faults_per_mille))
+        {
+            let kinds = applicable(schema, row, &style);
+            let kind = kinds[self.rng.below(kinds.len() as u64) as usize];
+            spoil(kind, schema, row, self.tree, &mut self.texts);
             fault = Some(kind);
         }
-        let mut fields: Vec<String> = texts.iter().map(|t| style.quote(t)).collect();
-        if fault == Some(FaultKind::StrayWhitespace)
-            && let Some(i) = schema.column("iin")
-        {
-            fields[i] = format!("  {} ", fields[i]);
-        }
-        line += 1;
-        ledger.rows += 1;
+        self.line += 1;
+        self.ledger.rows += 1;
         if fault == Some(FaultKind::TruncatedLastLine) {
-            out.write_all(truncated(&fields, &delimiter).as_bytes())?;
-            ledger.entries.push(Entry { line, fault, expected: Verdict::RecordError });
-            break;
+            let fields: Vec<String> = self.texts.iter().map(|t| style.quote(t)).collect();
+            out.write_all(truncated(&fields, self.delimiter).as_bytes())?;
+            let entry = Entry { line: self.line, fault, expected: Verdict::RecordError };
+            self.ledger.enter(entry, self.keep_entries);
+            return Ok(());
         }
-        let text = fields.join(&delimiter);
-        write!(out, "{text}{newline}")?;
+        let stray = if fault == Some(FaultKind::StrayWhitespace) { self.iin_column } else { None };
+        let line = &mut self.text_line;
+        line.clear();
+        for (i, (text, cell)) in self.texts.iter().zip(&row.cells).enumerate() {
+            if i > 0 {
+                line.push(self.delimiter);
+            }
+            if stray == Some(i) {
+                line.push_str("  ");
+                style.quote_into(text, line);
+                line.push(' ');
+            } else if fault.is_none() && !matches!(cell, Cell::Text(_)) {
+                // Numbers, dates, codes and flags as the style writes them never need quotes.
+                line.push_str(text);
+            } else {
+                style.quote_into(text, line);
+            }
+        }
+        line.push_str(style.newline());
+        out.write_all(line.as_bytes())?;
+        let keep = self.keep_entries;
         match (fault, base) {
             (Some(FaultKind::DuplicatedRow), _) => {
-                write!(out, "{text}{newline}")?;
-                line += 1;
-                ledger.rows += 1;
-                ledger.entries.push(Entry { line, fault, expected: Verdict::Accepted });
+                out.write_all(line.as_bytes())?;
+                self.line += 1;
+                self.ledger.rows += 1;
+                let entry = Entry { line: self.line, fault, expected: Verdict::Accepted };
+                self.ledger.enter(entry, keep);
             }
-            (Some(kind), _) => ledger.entries.push(Entry { line, fault, expected: kind.verdict() }),
-            (None, Some(expected)) => ledger.entries.push(Entry { line, fault: None, expected }),
+            (Some(kind), _) => {
+                let entry = Entry { line: self.line, fault, expected: kind.verdict() };
+                self.ledger.enter(entry, keep);
+            }
+            (None, Some(expected)) => {
+                self.ledger.enter(Entry { line: self.line, fault: None, expected }, keep);
+            }
             (None, None) => {}
         }
+        Ok(())
     }
-    Ok(ledger)
 }
 
 /// The faults that fit a row; whitespace and duplicates always do.
-fn applicable(schema: &FeedSchema, row: &Row, style: &Style) -> Vec<FaultKind> {
+fn applicable(schema: &FeedSchema, row: &Row<'_>, style: &Style) -> Vec<FaultKind> {
     let mut kinds =
         vec![FaultKind::BadCheckDigit, FaultKind::StrayWhitespace, FaultKind::DuplicatedRow];
     if row.kato.is_some() && schema.column("kato").is_some() {
@@ -225,7 +351,7 @@ fn applicable(schema: &FeedSchema, row: &Row, style: &Style) -> Vec<FaultKind> {
     kinds
 }
 
-fn money_column(schema: &FeedSchema, row: &Row) -> Option<usize> {
+fn money_column(schema: &FeedSchema, row: &Row<'_>) -> Option<usize> {
     schema
         .columns
         .iter()
@@ -237,7 +363,7 @@ fn money_column(schema: &FeedSchema, row: &Row) -> Option<usize> {
 fn spoil(
     kind: FaultKind,
     schema: &FeedSchema,
-    row: &Row,
+    row: &Row<'_>,
     tree: &TerritoryTree,
     texts: &mut [String],
 ) {
@@ -296,7 +422,7 @@ fn unknown_kato(kato: Kato, tree: &TerritoryTree) -> String {
 }
 
 /// The line cut halfway through its middle field, on a character boundary.
-fn truncated(fields: &[String], delimiter: &str) -> String {
+fn truncated(fields: &[String], delimiter: char) -> String {
     let j = fields.len() / 2;
     let mut text = fields[..j].iter().map(|f| format!("{f}{delimiter}")).collect::<String>();
     let field = &fields[j];

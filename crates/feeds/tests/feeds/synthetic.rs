@@ -8,7 +8,7 @@ use shanyraq_domain::territory;
 use shanyraq_feeds::read::{Format, ReadError, ReadOptions, RecordError, open};
 use shanyraq_feeds::schema::bundled_schema;
 use shanyraq_feeds::synthetic::{
-    DERIVABLE, FaultKind, HeaderLang, Ledger, Options, Population, Verdict, render,
+    DERIVABLE, FaultKind, FeedWriter, HeaderLang, Ledger, Options, Population, Verdict, render,
 };
 use shanyraq_feeds::validate::{Outcome, Validator};
 use shanyraq_synth::{DataErrorRates, Generator, GeneratorConfig};
@@ -97,7 +97,7 @@ fn verdicts_and_codes(
 }
 
 fn options(seed: u64, faults_per_mille: u16) -> Options {
-    Options { seed, header_lang: HeaderLang::Ru, faults_per_mille }
+    Options { seed, header_lang: HeaderLang::Ru, faults_per_mille, months: 1 }
 }
 
 #[test]
@@ -109,11 +109,74 @@ fn the_same_arguments_give_the_same_bytes() {
     assert_ne!(a, c);
 }
 
+/// Each feed written chunk by chunk, as the generator yields them with `chunk_families`.
+fn stream_all(
+    families: u64,
+    seed: u64,
+    chunk_families: usize,
+    options: &Options,
+) -> Vec<(Vec<u8>, Ledger)> {
+    let schemas: Vec<_> = DERIVABLE.iter().map(|name| bundled_schema(name).unwrap()).collect();
+    let mut writers: Vec<_> = schemas
+        .iter()
+        .map(|schema| FeedWriter::new(schema, territory::bundled(), options, Vec::new()).unwrap())
+        .collect();
+    let mut config = GeneratorConfig::new(families, seed, AS_OF);
+    config.chunk_families = chunk_families;
+    for chunk in Generator::for_empty_database(config).unwrap() {
+        let part = Population::from_chunk(chunk);
+        for writer in &mut writers {
+            writer.append(&part).unwrap();
+        }
+    }
+    writers.into_iter().map(|w| w.finish().unwrap()).collect()
+}
+
+#[test]
+fn chunk_by_chunk_gives_the_bytes_and_ledger_of_the_whole_population() {
+    let options = options(21, 100);
+    let whole = render_all(&population(150, 21, DataErrorRates::default()), &options);
+    assert!(whole.iter().any(|(_, l)| l.faults().contains_key(&FaultKind::TruncatedLastLine)));
+    // One family per chunk puts every row's neighbours in other chunks, and leaves chunks
+    // without rows of some feeds, so the last line is found across chunks.
+    for chunk_families in [1, 7, 2_000] {
+        let streamed = stream_all(150, 21, chunk_families, &options);
+        for ((bytes, ledger), (whole_bytes, whole_ledger)) in streamed.iter().zip(&whole) {
+            assert!(bytes == whole_bytes, "{} with chunks of {chunk_families}", ledger.feed);
+            assert_eq!(ledger, whole_ledger, "chunks of {chunk_families}");
+        }
+    }
+}
+
+#[test]
+fn a_writer_without_entries_keeps_the_counts() {
+    let options = options(4, 100);
+    let population = population(100, 4, DataErrorRates::default());
+    let mut entries = 0;
+    for name in DERIVABLE {
+        let schema = bundled_schema(name).unwrap();
+        let tree = territory::bundled();
+        let mut full = Vec::new();
+        let ledger = render(&schema, &population, tree, &options, &mut full).unwrap();
+        let mut writer =
+            FeedWriter::new(&schema, tree, &options, Vec::new()).unwrap().without_entries();
+        writer.append(&population).unwrap();
+        let (bytes, counted) = writer.finish().unwrap();
+        assert!(bytes == full, "{name}");
+        assert!(counted.entries.is_empty(), "{name}");
+        entries += ledger.entries.len();
+        assert_eq!(counted.rows, ledger.rows, "{name}");
+        assert_eq!(counted.faults(), ledger.faults(), "{name}");
+        assert_eq!(counted.expected(), ledger.expected(), "{name}");
+    }
+    assert!(entries > 0);
+}
+
 #[test]
 fn clean_files_read_back_and_every_row_is_accepted() {
     let population = population(300, 11, DataErrorRates::NONE);
     for lang in [HeaderLang::Kk, HeaderLang::Ru, HeaderLang::En] {
-        let options = Options { seed: 11, header_lang: lang, faults_per_mille: 0 };
+        let options = Options { seed: 11, header_lang: lang, faults_per_mille: 0, months: 1 };
         for (bytes, ledger) in render_all(&population, &options) {
             assert!(ledger.rows > 0, "{} is empty", ledger.feed);
             assert!(ledger.entries.is_empty(), "{}", ledger.feed);
@@ -224,4 +287,42 @@ fn the_feeds_name_the_persons_the_generator_makes() {
         .map(|iin| iin.to_string())
         .collect();
     assert_eq!(again, persons);
+}
+
+#[test]
+fn monthly_feeds_repeat_each_row_for_earlier_months_with_distinct_keys() {
+    let population = population(60, 5, DataErrorRates::NONE);
+    let one = Options { months: 1, ..options(5, 0) };
+    let three = Options { months: 3, ..options(5, 0) };
+    for name in DERIVABLE {
+        let schema = bundled_schema(name).unwrap();
+        let [(a, la), (b, lb)] = [&one, &three].map(|o| {
+            let mut bytes = Vec::new();
+            let ledger = render(&schema, &population, territory::bundled(), o, &mut bytes).unwrap();
+            (bytes, ledger)
+        });
+        if ["income", "benefits"].contains(name) {
+            assert_eq!(lb.rows, 3 * la.rows, "{name}");
+        } else {
+            assert_eq!(b, a, "{name}: not a monthly feed");
+            continue;
+        }
+        // Every row is accepted, and no two rows share a natural key: each is its own month.
+        let (verdicts, _) = verdicts(name, &b);
+        assert!(verdicts.values().all(|v| *v == Verdict::Accepted), "{name}");
+        let reader = open(&b[..], Format::Csv, &ReadOptions::default()).unwrap();
+        let header = schema.map_header(&reader.header().names).unwrap();
+        let validator = Validator::new(&schema, territory::bundled(), AS_OF).with_header(&header);
+        let mut keys = BTreeSet::new();
+        for record in reader {
+            let record = record.unwrap();
+            let outcome = validator.validate(record.line, &record.fields);
+            let shanyraq_feeds::validate::Outcome::Accepted { iin, key, .. } = outcome else {
+                continue;
+            };
+            assert!(key.contains("-01"), "{name}: periods start on the first: {key}");
+            assert!(keys.insert((iin, key)), "{name}: a key repeats");
+        }
+        assert!(keys.len() as u64 > lb.rows / 2, "{name}");
+    }
 }
