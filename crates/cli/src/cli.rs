@@ -126,6 +126,10 @@ pub struct GenerateFeedsArgs {
     /// Only these feeds, comma-separated (default: all that the population fills).
     #[arg(long, value_delimiter = ',')]
     pub feeds: Vec<String>,
+    /// Months of history in the monthly feeds (income, benefits): each row is written for the
+    /// month of its period and the months before it.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=120))]
+    pub months: u16,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -172,6 +176,32 @@ pub struct IinArgs {
 pub enum BenchCommand {
     /// Generate and load families, then print rates and peak memory.
     Generate(GenerateArgs),
+    /// Into an empty migrated database: generate a population, write its income feed, and
+    /// measure the dry run, the import and the engine's own bulk loader on that file.
+    Import(BenchImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchImportArgs {
+    #[command(flatten)]
+    pub population: PopulationArgs,
+    /// Rows of the feed given a fault, per mille. 0 by default: the engine's bulk loader
+    /// (PostgreSQL `COPY`) refuses a whole file at its first malformed row.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=1000))]
+    pub faults_per_mille: u16,
+    /// Directory for the feed, the reports and scratch files; kept when given (default: a
+    /// temporary directory, removed at the end).
+    #[arg(long)]
+    pub work: Option<std::path::PathBuf>,
+    /// The SQLite shell whose `.import` is the SQLite yardstick.
+    #[arg(long, default_value = "sqlite3")]
+    pub sqlite3: std::path::PathBuf,
+    /// Months of income history per person and source (about 1.96 rows per family each).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u16).range(1..=120))]
+    pub months: u16,
+    /// Data rows per import transaction (default 20,000).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk_rows: Option<u32>,
 }
 
 fn parse_kato(s: &str) -> Result<Kato, String> {

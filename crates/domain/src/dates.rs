@@ -36,7 +36,21 @@ impl DateError {
 
 /// `2026-11-30`.
 pub fn iso(date: Date) -> String {
-    date.format(ISO).unwrap_or_default()
+    let mut out = String::with_capacity(10);
+    write_iso(&mut out, date);
+    out
+}
+
+/// Appends `2026-11-30` to `out`: [`iso`] without an allocation, for hot loops (a feed's natural
+/// keys). Years outside 0..=9999 are written as `time` would, with their sign and digits.
+pub fn write_iso(out: &mut String, date: Date) {
+    use std::fmt::Write;
+    let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
+    if (0..=9999).contains(&year) {
+        let _ = write!(out, "{year:04}-{month:02}-{day:02}");
+    } else {
+        out.push_str(&date.format(ISO).unwrap_or_default());
+    }
 }
 
 /// `30.11.2026`, as dates are written in kk and ru.

@@ -270,7 +270,10 @@ impl<'a> Validator<'a> {
             }
             let Some(value) = parsed.get(i) else { continue };
             let _ = match *value {
-                Parsed::Date(d) => write!(key, "{}", shanyraq_domain::dates::iso(d)),
+                Parsed::Date(d) => {
+                    shanyraq_domain::dates::write_iso(&mut key, d);
+                    Ok(())
+                }
                 Parsed::Money(t) => write!(key, "{}", t.amount()),
                 Parsed::Count(n) => write!(key, "{n}"),
                 Parsed::Flag(b) => write!(key, "{}", u8::from(b)),

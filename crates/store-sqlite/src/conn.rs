@@ -13,13 +13,13 @@ use crate::error::{io_failure, open_failure};
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Page cache per connection, in KiB (negative `cache_size`): the writer keeps the upper levels
 /// and right edges of the indexes a bulk load touches; readers need less, the OS caches the file.
-const WRITER_CACHE_KIB: i64 = 128 * 1024;
+const WRITER_CACHE_KIB: i64 = 64 * 1024;
 const READER_CACHE_KIB: i64 = 32 * 1024;
 /// Memory-mapped reads, per connection. Every mapped page a connection touches counts in the
 /// process's resident set, once per connection: none for the writer, so that a bulk load stays
 /// well inside its memory budget; a modest window for readers, which copy less with it.
 const WRITER_MMAP_BYTES: i64 = 0;
-const READER_MMAP_BYTES: i64 = 128 << 20;
+const READER_MMAP_BYTES: i64 = 0;
 /// The writer checkpoints the log into the file once it holds this many pages (32 MiB with
 /// 4 KiB pages): fewer, larger checkpoints than the default 1,000 pages speed bulk loads.
 const WAL_AUTOCHECKPOINT_PAGES: i64 = 8192;

@@ -11,6 +11,7 @@
 //! This crate knows nothing of HTTP or of the application's use cases: it implements
 //! [`shanyraq_store::Store`] and nothing more.
 
+pub mod baseline;
 mod bulk;
 mod codec;
 mod conn;

@@ -78,6 +78,12 @@ pub fn dry_run(
                             Waiting::No
                         }
                     };
+                    // Most rows are accepted as they are and have no line in the report.
+                    let plain =
+                        matches!(&outcome, Outcome::Accepted { warnings, .. } if warnings.is_empty());
+                    if plain && !duplicate {
+                        return Ok(());
+                    }
                     let masked =
                         if raw_iin.is_empty() { String::new() } else { mask_iin(&raw_iin) };
                     let dup = duplicate.then_some(key_columns.as_str());

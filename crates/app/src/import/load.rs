@@ -22,7 +22,7 @@ use shanyraq_store::{
     BatchRecord, BatchStatus, ChunkCounts, FeedChunk, FeedFact, FeedRow, ImportIssue, IssueCursor,
     NewFeedBatch, PendingFact, PendingReason, PendingRow, ResolvedPerson, Store,
 };
-use time::Date;
+use time::{Date, OffsetDateTime};
 use tokio::sync::mpsc;
 
 use super::fingerprint::fingerprint;
@@ -164,30 +164,49 @@ async fn load_rows(
     batch: &BatchRecord,
     options: &ImportOptions,
 ) -> Result<i64, Failure> {
-    let (tx, mut rx) = mpsc::channel::<ReadChunk>(QUEUE);
-    let writer = ChunkWriter::new(store.clone(), &feed, batch, today, clock);
+    // Three stages, each on its own thread or task, joined by short queues: reading and
+    // validating; resolving people and building the chunk; writing it.
+    let (read_tx, mut read_rx) = mpsc::channel::<ReadChunk>(QUEUE);
+    let (built_tx, mut built_rx) = mpsc::channel::<FeedChunk>(QUEUE);
+    let mut builder = ChunkBuilder::new(store.clone(), &feed, batch.batch.id, today);
     let skip = u64::try_from(batch.counts.rows_read).unwrap_or(0);
     let chunk_rows = options.chunk_rows.max(1);
     let path = path.to_owned();
-    let reading =
-        tokio::task::spawn_blocking(move || read_chunks(feed, &path, today, skip, chunk_rows, &tx));
+    let reading = tokio::task::spawn_blocking(move || {
+        read_chunks(feed, &path, today, skip, chunk_rows, &read_tx)
+    });
+    let building = tokio::spawn(async move {
+        while let Some(chunk) = read_rx.recv().await {
+            let built = builder.build(chunk).await?;
+            if built_tx.send(built).await.is_err() {
+                break; // the writer failed; its error is the one to report
+            }
+        }
+        Ok::<(), AppError>(())
+    });
 
-    let mut writer = writer;
+    let mut rows_read = batch.counts.rows_read;
     let mut written = Ok(());
-    while let Some(chunk) = rx.recv().await {
-        if let Err(e) = writer.write(chunk).await {
-            written = Err(e);
+    while let Some(mut chunk) = built_rx.recv().await {
+        chunk.rows_before = rows_read;
+        chunk.written_at = clock.now();
+        if let Err(e) = store.write_feed_chunk(&chunk).await {
+            written = Err(AppError::from(e));
             break;
         }
+        rows_read += chunk.counts.rows_read;
     }
-    drop(rx); // a reader still sending stops
-    let read = reading.await.map_err(|e| Failure::Other(AppError::Internal(e.to_string())))?;
+    drop(built_rx); // the stages before stop when their queue closes
+    let joined = |e: tokio::task::JoinError| Failure::Other(AppError::Internal(e.to_string()));
+    let built = building.await.map_err(joined)?;
+    let read = reading.await.map_err(joined)?;
     written.map_err(Failure::Other)?;
+    built.map_err(Failure::Other)?;
     read.map_err(|e| match e {
         ReadStop::File(e) => Failure::File(e),
         ReadStop::Closed => Failure::Other(AppError::Internal("the writer stopped".into())),
     })?;
-    Ok(writer.rows_read)
+    Ok(rows_read)
 }
 
 enum ReadStop {
@@ -244,8 +263,8 @@ fn read_chunks(
     }
 }
 
-/// The writing side: resolves people, turns rows into facts or pending rows, writes.
-struct ChunkWriter {
+/// The middle stage: resolves people and turns rows into facts or pending rows.
+struct ChunkBuilder {
     store: Arc<dyn Store>,
     batch: BatchId,
     feed: String,
@@ -253,34 +272,25 @@ struct ChunkWriter {
     subject: Subject,
     key_columns: String,
     today: Date,
-    clock: Clock,
-    rows_read: i64,
     resolved: HashMap<Iin, Option<ResolvedPerson>>,
 }
 
-impl ChunkWriter {
-    fn new(
-        store: Arc<dyn Store>,
-        feed: &OpenedFeed,
-        batch: &BatchRecord,
-        today: Date,
-        clock: Clock,
-    ) -> Self {
-        ChunkWriter {
+impl ChunkBuilder {
+    fn new(store: Arc<dyn Store>, feed: &OpenedFeed, batch: BatchId, today: Date) -> Self {
+        ChunkBuilder {
             store,
-            batch: batch.batch.id,
+            batch,
             feed: feed.schema.name.clone(),
             source: feed.schema.source,
             subject: feed.schema.subject,
             key_columns: feed.key_columns(),
             today,
-            clock,
-            rows_read: batch.counts.rows_read,
             resolved: HashMap::new(),
         }
     }
 
-    async fn write(&mut self, chunk: ReadChunk) -> Result<(), AppError> {
+    /// The chunk to write; the writer fills in `rows_before` and `written_at`.
+    async fn build(&mut self, chunk: ReadChunk) -> Result<FeedChunk, AppError> {
         self.resolve(&chunk.valid).await?;
         let ReadChunk { rows_read, rejected, mut issues, valid } = chunk;
         let mut rows = Vec::with_capacity(valid.len());
@@ -291,18 +301,15 @@ impl ChunkWriter {
             issues.extend(issues::row_issues(&row.outcome, waiting, &masked, dup));
         }
         let counts = ChunkCounts { rows_read, rejected, warnings: issues::warnings(&issues) };
-        let chunk = FeedChunk {
+        Ok(FeedChunk {
             batch: self.batch,
-            rows_before: self.rows_read,
+            rows_before: 0,
             counts,
             rows,
             pending,
             issues,
-            written_at: self.clock.now(),
-        };
-        self.store.write_feed_chunk(&chunk).await?;
-        self.rows_read += rows_read;
-        Ok(())
+            written_at: OffsetDateTime::UNIX_EPOCH,
+        })
     }
 
     /// Looks up the IINs of the chunk not resolved before, in one call.

@@ -177,7 +177,8 @@ fn a_generated_feed_gets_the_verdicts_its_ledger_expects() {
     let config = GeneratorConfig::new(300, 9, as_of);
     let population = Population::collect(Generator::for_empty_database(config).unwrap());
     let schema = bundled_schema("income").unwrap();
-    let options = Options { seed: 9, header_lang: HeaderLang::Kk, faults_per_mille: 100 };
+    let options =
+        Options { seed: 9, header_lang: HeaderLang::Kk, faults_per_mille: 100, months: 1 };
     let mut bytes = Vec::new();
     let ledger =
         synthetic::render(&schema, &population, territory::bundled(), &options, &mut bytes)

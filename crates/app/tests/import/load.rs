@@ -206,7 +206,7 @@ async fn a_generated_feed_imports_with_the_report_of_its_dry_run() {
     config.region = Some("113800000".parse().unwrap());
     let population = Population::collect(Generator::for_empty_database(config).unwrap());
     let schema = bundled_schema("income").unwrap();
-    let options = Options { seed: 7, header_lang: HeaderLang::Ru, faults_per_mille: 80 };
+    let options = Options { seed: 7, header_lang: HeaderLang::Ru, faults_per_mille: 80, months: 1 };
     let mut bytes = Vec::new();
     synthetic::render(&schema, &population, territory::bundled(), &options, &mut bytes).unwrap();
     let path = write(dir.path(), "income.csv", &bytes);

@@ -86,5 +86,8 @@ fn print_summary(file: &std::path::Path, s: &ImportSummary) {
     println!("  warnings           {:>10}", c.warnings);
     println!("  elapsed            {:>10.3} s", s.elapsed.as_secs_f64());
     println!("  rows/s             {:>10.0}", s.rows_per_second());
+    if let Some(bytes) = crate::rss::peak_rss_bytes() {
+        println!("  peak memory        {:>10.1} MiB", bytes as f64 / 1_048_576.0);
+    }
     println!("report: {} ({} lines)", s.report.display(), s.report_lines);
 }
