@@ -15,7 +15,7 @@ pub async fn run(db: &DbUrl, args: &BatchesArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "{:>6}  {:<14} {:<9} {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  file",
+        "{:>6}  {:<14} {:<9} {:<20} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9}  file",
         "batch",
         "feed",
         "status",
@@ -54,7 +54,7 @@ fn line(b: &BatchRecord) -> String {
         None => b.status.code().to_owned(),
     };
     format!(
-        "{:>6}  {:<14} {:<9} {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {}",
+        "{:>6}  {:<14} {:<9} {:<20} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>9}  {}",
         b.batch.id.0,
         b.batch.feed,
         status,
