@@ -8,33 +8,15 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
-use shanyraq_feeds::schema::FeedSchema;
 use shanyraq_feeds::validate::Outcome;
 
 /// Remembers the natural keys of the valid rows seen so far.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Duplicates {
-    /// The key columns, for the report.
-    columns: String,
     seen: HashSet<u64, BuildHasherDefault<PassThrough>>,
 }
 
 impl Duplicates {
-    pub(crate) fn new(schema: &FeedSchema) -> Self {
-        let columns = schema
-            .natural_key
-            .iter()
-            .filter_map(|&i| schema.columns.get(i).map(|c| c.key.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        Duplicates { columns, seen: HashSet::default() }
-    }
-
-    /// The natural-key columns, comma-separated.
-    pub(crate) fn columns(&self) -> &str {
-        &self.columns
-    }
-
     /// Whether a valid row with the same person and the same canonical key came before: the
     /// person is the IIN, or for a row kept for matching its name, birth date and territory.
     /// Keys are compared as the validator canonicalised them, so `01.02.2026` and

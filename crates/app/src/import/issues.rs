@@ -23,7 +23,7 @@ pub(crate) fn record_error(e: &RecordError, column: &str) -> ImportIssue {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Waiting {
     No,
-    /// The row's reason; `masked_iin` is shown (empty when there is no IIN at all).
+    /// The row's reason; its line shows the masked IIN (empty when there is none).
     Yes(PendingReason),
 }
 

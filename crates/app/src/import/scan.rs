@@ -68,7 +68,7 @@ impl OpenedFeed {
     ) -> Result<(), AppError> {
         let validator =
             Validator::new(&self.schema, territory::bundled(), as_of).with_header(&self.header);
-        let mut duplicates = Duplicates::new(&self.schema);
+        let mut duplicates = Duplicates::default();
         let iin_at = self.header.positions.get(self.schema.identity.iin).copied().flatten();
         let mut record = RawRecord::default();
         loop {
@@ -96,7 +96,9 @@ impl OpenedFeed {
 
     /// The natural-key columns, comma-separated, for the duplicate warning.
     pub(crate) fn key_columns(&self) -> String {
-        Duplicates::new(&self.schema).columns().to_owned()
+        let schema = &self.schema;
+        let names = schema.natural_key.iter().filter_map(|&i| schema.columns.get(i));
+        names.map(|c| c.key.as_str()).collect::<Vec<_>>().join(", ")
     }
 }
 
