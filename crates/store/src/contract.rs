@@ -110,6 +110,7 @@ macro_rules! store_contract_tests {
             feed_batches_start_running_with_their_header_report,
             a_chunk_stores_facts_pending_rows_and_report_lines,
             repeated_facts_are_duplicates_and_changed_ones_supersede,
+            rows_repeating_their_batch_get_its_repeat_note,
             a_chunk_off_its_resume_point_changes_nothing,
             a_failing_chunk_leaves_nothing_behind,
             completing_checks_the_resume_point,

@@ -171,6 +171,36 @@ pub struct FeedFact {
 pub struct FeedRow {
     pub line: u64,
     pub facts: Vec<FeedFact>,
+    /// How many report lines the row has already (its warnings): the `seq` its repeat note
+    /// takes, if it gets one.
+    pub issues_before: u32,
+}
+
+/// The warning a row gets when a fact of it has the natural key of a fact an earlier row of the
+/// same batch stored: the row repeats an earlier row of the file. The store adds it, because
+/// only the store knows what the batch stored before, also after an interruption; so the
+/// importer keeps no set of the keys it has seen, and its memory does not grow with the file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RepeatNote {
+    /// The natural-key columns, as the report line's column.
+    pub column: String,
+    pub code: String,
+    pub args: Vec<(String, String)>,
+}
+
+impl RepeatNote {
+    /// The report line of the row at `line` that already has `seq` lines.
+    pub fn issue(&self, line: u64, seq: u32) -> ImportIssue {
+        ImportIssue {
+            line,
+            seq,
+            verdict: IssueVerdict::Warning,
+            column: self.column.clone(),
+            value_masked: String::new(),
+            code: self.code.clone(),
+            args: self.args.clone(),
+        }
+    }
 }
 
 /// Why a valid row waits for matching.
@@ -257,6 +287,8 @@ pub struct FeedChunk {
     pub rows: Vec<FeedRow>,
     pub pending: Vec<PendingRow>,
     pub issues: Vec<ImportIssue>,
+    /// What a row that repeats an earlier row of the batch is told.
+    pub repeat_note: RepeatNote,
     /// Becomes the batch's `updated_at`.
     pub written_at: OffsetDateTime,
 }
@@ -270,6 +302,8 @@ pub struct ChunkOutcome {
     pub duplicates: i64,
     /// Accepted rows that replaced an earlier value.
     pub superseded: i64,
+    /// Rows given the chunk's repeat note (counted among the batch's warnings too).
+    pub repeats: i64,
     /// Facts written.
     pub facts_stored: i64,
 }

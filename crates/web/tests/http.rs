@@ -19,8 +19,8 @@ use shanyraq_store::{
     Backend, BatchPageRequest, BatchRecord, BatchStore, ChunkCounts, ChunkOutcome, FamilyPage,
     FamilyRecord, FeedChunk, FeedFact, FeedRow, FeedStore, ImportIssue, IssueCursor, IssueVerdict,
     MigrationOutcome, NewFeedBatch, NextIds, OpenFailure, PageRequest, PendingRow, PersonRecord,
-    PopulationChunk, PopulationStore, ResolvedPerson, SchemaShape, SchemaStore, Store, StoreError,
-    StoreResult, StoreStats, TerritoryStore,
+    PopulationChunk, PopulationStore, RepeatNote, ResolvedPerson, SchemaShape, SchemaStore, Store,
+    StoreError, StoreResult, StoreStats, TerritoryStore,
 };
 use shanyraq_store_sqlite::SqliteStore;
 use shanyraq_web::{Lang, WebConfig, router};
@@ -465,12 +465,14 @@ async fn app_with_batches() -> App {
                 natural_key: "income|p6|income.wage|2026-02-01|wage".into(),
                 observation: wage,
             }],
+            issues_before: 1,
         }],
         pending: Vec::new(),
         issues: vec![
             issue(2, IssueVerdict::Warning, "feed.amount_unusual"),
             issue(3, IssueVerdict::Rejected, "feed.amount_invalid"),
         ],
+        repeat_note: RepeatNote::default(),
         written_at: datetime!(2026-01-23 08:01 UTC),
     };
     store.write_feed_chunk(&chunk).await.unwrap();

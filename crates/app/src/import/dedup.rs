@@ -1,45 +1,67 @@
-//! Rows repeated within one file, found by their natural key.
+//! Rows repeated within one file, found by their natural key, for the dry run (an import asks
+//! the store, which knows what the batch stored).
 //!
-//! Only a 64-bit hash of each key is kept (8 bytes a row plus the set's overhead, about 80 MB at
-//! five million rows), so memory stays bounded for the file sizes agencies deliver. Two
-//! different keys share a hash with a probability of about n²/2⁶⁵ — under one in a million at
-//! five million rows — and the only effect would be one row reported as a duplicate in a dry run.
+//! Only a 64-bit hash of each key is kept (8 bytes a row plus the set's overhead), and at most
+//! [`REMEMBERED_MAX`] of them, so memory stays bounded whatever the file: past that many keys
+//! the dry run still finds repeats of the keys it remembers, and says that it stopped
+//! remembering. Two different keys share a hash with a probability of about n²/2⁶⁵ — under one
+//! in a million at five million rows — and the only effect would be one row reported as a
+//! duplicate in a dry run.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use shanyraq_feeds::validate::Outcome;
 
+/// How many keys a dry run remembers: about 100 MB.
+pub(crate) const REMEMBERED_MAX: usize = 8_000_000;
+
 /// Remembers the natural keys of the valid rows seen so far.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Duplicates {
     seen: HashSet<u64, BuildHasherDefault<PassThrough>>,
+    max: usize,
+    /// Keys not remembered because the set was full.
+    forgotten: u64,
+}
+
+impl Default for Duplicates {
+    fn default() -> Self {
+        Duplicates::remembering(REMEMBERED_MAX)
+    }
 }
 
 impl Duplicates {
-    /// Whether a valid row with the same person and the same canonical key came before: the
-    /// person is the IIN, or for a row kept for matching its name, birth date and territory.
-    /// Keys are compared as the validator canonicalised them, so `01.02.2026` and
-    /// `2026-02-01` are the same period. Rejected rows are never duplicates.
+    /// A set that remembers at most `max` keys.
+    pub(crate) fn remembering(max: usize) -> Self {
+        Duplicates { seen: HashSet::default(), max, forgotten: 0 }
+    }
+
+    /// Whether a row accepted with an IIN, with the same IIN and the same canonical key, came
+    /// before. Keys are compared as the validator canonicalised them, so `01.02.2026` and
+    /// `2026-02-01` are the same period. Rows to be matched and rejected rows are never
+    /// duplicates here: an import finds a matched row's repeats when it is matched.
     pub(crate) fn seen_before(&mut self, outcome: &Outcome) -> bool {
+        let Outcome::Accepted { iin, key, .. } = outcome else { return false };
         let mut hasher = DefaultHasher::new();
-        match outcome {
-            Outcome::Accepted { iin, key, .. } => {
-                0u8.hash(&mut hasher);
-                iin.hash(&mut hasher);
-                key.hash(&mut hasher);
-            }
-            Outcome::NeedsMatching { keys, key, .. } => {
-                1u8.hash(&mut hasher);
-                keys.last_name.hash(&mut hasher);
-                keys.first_name.hash(&mut hasher);
-                keys.birth_date.hash(&mut hasher);
-                keys.kato.hash(&mut hasher);
-                key.hash(&mut hasher);
-            }
-            Outcome::Rejected { .. } => return false,
+        iin.hash(&mut hasher);
+        key.hash(&mut hasher);
+        let hash = hasher.finish();
+        if self.seen.contains(&hash) {
+            return true;
         }
-        !self.seen.insert(hasher.finish())
+        if self.seen.len() < self.max {
+            self.seen.insert(hash);
+        } else {
+            self.forgotten += 1;
+        }
+        false
+    }
+
+    /// How many keys were not remembered because the set was full: repeats of those were not
+    /// found.
+    pub(crate) fn forgotten(&self) -> u64 {
+        self.forgotten
     }
 }
 
@@ -60,5 +82,45 @@ impl Hasher for PassThrough {
 
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shanyraq_domain::{Iin, Sex};
+    use shanyraq_feeds::validate::Outcome;
+
+    fn accepted(key: &str) -> Outcome {
+        let birth = time::macros::date!(1985 - 02 - 17);
+        let iin = (4000..4100)
+            .find_map(|serial| Iin::from_structure(birth, Sex::Female, serial))
+            .unwrap();
+        Outcome::Accepted {
+            line: 2,
+            iin,
+            key: key.to_owned(),
+            facts: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_repeated_person_and_key_is_seen_before() {
+        let mut d = Duplicates::default();
+        assert!(!d.seen_before(&accepted("2026-01-01|wage")));
+        assert!(!d.seen_before(&accepted("2026-02-01|wage")));
+        assert!(d.seen_before(&accepted("2026-01-01|wage")));
+        assert_eq!(d.forgotten(), 0);
+    }
+
+    #[test]
+    fn a_full_set_still_finds_what_it_remembers_and_counts_what_it_forgot() {
+        let mut d = Duplicates::remembering(1);
+        assert!(!d.seen_before(&accepted("a")));
+        assert!(!d.seen_before(&accepted("b")));
+        assert!(!d.seen_before(&accepted("b")));
+        assert!(d.seen_before(&accepted("a")));
+        assert_eq!(d.forgotten(), 2);
     }
 }

@@ -9,6 +9,7 @@ use shanyraq_feeds::validate::mask::mask_iin;
 use shanyraq_store::{BatchCounts, PendingReason};
 use time::Date;
 
+use super::dedup::Duplicates;
 use super::issues::{self, Waiting};
 use super::report::Report;
 use super::scan::{self, Scanned};
@@ -31,7 +32,7 @@ pub struct DryRunOptions {
 /// bad are counted and reported instead.
 ///
 /// Without a database, a valid row counts as accepted if it names its person by IIN, pending if
-/// it is to be matched, and duplicate only if an earlier row of the file had its key.
+/// it is to be matched, and duplicate only if an earlier row of the file had its IIN and key.
 pub fn dry_run(
     path: &Path,
     source: &str,
@@ -45,26 +46,27 @@ pub fn dry_run(
     let report_path = options.report.clone().unwrap_or_else(|| default_report_path(path));
     let mut report = Report::create(&report_path)?;
     let mut counts = BatchCounts::default();
+    let mut duplicates = Duplicates::default();
 
     let result = (|| {
         for issue in &feed.header_issues {
             report.issue(issue)?;
         }
         counts.warnings += issues::warnings(&feed.header_issues);
-        feed.scan(path, as_of, |scanned| {
+        feed.scan(path, as_of, 0, |scanned| {
             counts.rows_read += 1;
             let lines = match scanned {
                 Scanned::RecordError(issue) => {
                     counts.rejected += 1;
                     vec![issue]
                 }
-                Scanned::Row { outcome, duplicate, raw_iin } => {
+                Scanned::Row { outcome, raw_iin } => {
+                    let duplicate = duplicates.seen_before(&outcome);
                     let waiting = match &outcome {
                         Outcome::Rejected { .. } => {
                             counts.rejected += 1;
                             Waiting::No
                         }
-                        // Pending even when repeated: matching settles it later.
                         Outcome::NeedsMatching { .. } => {
                             counts.pending += 1;
                             Waiting::Yes(PendingReason::NoIin)
@@ -102,7 +104,7 @@ pub fn dry_run(
     let report = report.finish()?;
     Ok(ImportSummary {
         source: source_name,
-        run: Run::DryRun,
+        run: Run::DryRun { unchecked_for_repeats: duplicates.forgotten() },
         counts,
         report_lines,
         report,

@@ -5,7 +5,7 @@ use shanyraq_feeds::read::RecordError;
 use shanyraq_feeds::schema::{ColumnType, HeaderWarning};
 use shanyraq_feeds::validate::messages::record_problem;
 use shanyraq_feeds::validate::{Outcome, Problem, mask};
-use shanyraq_store::{ImportIssue, IssueVerdict, PendingReason};
+use shanyraq_store::{ImportIssue, IssueVerdict, PendingReason, RepeatNote};
 
 /// The line of an unknown header column.
 pub(crate) fn header_warning(w: &HeaderWarning) -> ImportIssue {
@@ -50,11 +50,21 @@ pub(crate) fn row_issues(
     }
     out.extend(outcome.warnings().iter().map(|p| problem(line, IssueVerdict::Warning, p)));
     if let Some(columns) = duplicate_of_columns {
-        let args = vec![("columns".to_owned(), columns.to_owned())];
-        out.push(issue(line, IssueVerdict::Warning, columns, "", "row.duplicate", args));
+        let note = repeat_note(columns);
+        out.push(note.issue(line, 0));
     }
     renumber(&mut out);
     out
+}
+
+/// The note for a row that repeats the natural key of an earlier row of the file; `columns`
+/// names the key's columns.
+pub(crate) fn repeat_note(columns: &str) -> RepeatNote {
+    RepeatNote {
+        column: columns.to_owned(),
+        code: "row.duplicate".to_owned(),
+        args: vec![("columns".to_owned(), columns.to_owned())],
+    }
 }
 
 /// Numbers a row's lines 0, 1, 2… in their order.

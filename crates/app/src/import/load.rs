@@ -4,9 +4,10 @@
 //! Reading and validating run on a blocking thread and hand chunks through a short queue to
 //! the writer, which resolves IINs to people and families and writes; so the two cores work at
 //! once. A file is known by its SHA-256: loading it again changes nothing, and loading it after
-//! an interruption resumes at the first row not committed. Rows before that point are read and
-//! validated again (it is fast) only to rebuild the set of keys seen, so that the report and the
-//! counts are those of an uninterrupted import.
+//! an interruption resumes at the first row not committed (the rows before it are read, not
+//! validated). Rows that repeat an earlier row of the file are found by the store, from the
+//! facts the batch stored, so that a resumed import reports them as an uninterrupted one would
+//! and the importer's memory does not grow with the file.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ use shanyraq_feeds::validate::mask::mask_iin;
 use shanyraq_feeds::validate::{Fact, Outcome};
 use shanyraq_store::{
     BatchRecord, BatchStatus, ChunkCounts, FeedChunk, FeedFact, FeedRow, ImportIssue, IssueCursor,
-    NewFeedBatch, PendingFact, PendingReason, PendingRow, ResolvedPerson, Store,
+    NewFeedBatch, PendingFact, PendingReason, PendingRow, RepeatNote, ResolvedPerson, Store,
 };
 use time::{Date, OffsetDateTime};
 use tokio::sync::mpsc;
@@ -149,7 +150,6 @@ struct ReadChunk {
 #[derive(Debug)]
 struct ValidRow {
     outcome: Outcome,
-    duplicate: bool,
     raw_iin: String,
 }
 
@@ -215,8 +215,8 @@ enum ReadStop {
     Closed,
 }
 
-/// The reading side: skips `skip` rows already committed (validating them only to remember
-/// their keys), and sends the rest in chunks of `chunk_rows`.
+/// The reading side: skips `skip` rows already committed, and sends the rest in chunks of
+/// `chunk_rows`.
 fn read_chunks(
     feed: OpenedFeed,
     path: &Path,
@@ -225,14 +225,9 @@ fn read_chunks(
     chunk_rows: usize,
     tx: &mpsc::Sender<ReadChunk>,
 ) -> Result<(), ReadStop> {
-    let mut seen = 0u64;
     let mut chunk = ReadChunk::default();
     let mut writer_gone = false;
-    let scanned = feed.scan(path, today, |scanned| {
-        seen += 1;
-        if seen <= skip {
-            return Ok(());
-        }
+    let scanned = feed.scan(path, today, skip, |scanned| {
         chunk.rows_read += 1;
         match scanned {
             Scanned::RecordError(issue) => {
@@ -243,8 +238,8 @@ fn read_chunks(
                 chunk.rejected += 1;
                 chunk.issues.extend(issues::row_issues(&outcome, Waiting::No, "", None));
             }
-            Scanned::Row { outcome, duplicate, raw_iin } => {
-                chunk.valid.push(ValidRow { outcome, duplicate, raw_iin });
+            Scanned::Row { outcome, raw_iin } => {
+                chunk.valid.push(ValidRow { outcome, raw_iin });
             }
         }
         if chunk.rows_read >= chunk_rows as i64
@@ -270,7 +265,7 @@ struct ChunkBuilder {
     feed: String,
     source: Source,
     subject: Subject,
-    key_columns: String,
+    repeat_note: RepeatNote,
     today: Date,
     resolved: HashMap<Iin, Option<ResolvedPerson>>,
 }
@@ -283,7 +278,7 @@ impl ChunkBuilder {
             feed: feed.schema.name.clone(),
             source: feed.schema.source,
             subject: feed.schema.subject,
-            key_columns: feed.key_columns(),
+            repeat_note: issues::repeat_note(&feed.key_columns()),
             today,
             resolved: HashMap::new(),
         }
@@ -297,8 +292,11 @@ impl ChunkBuilder {
         let mut pending = Vec::new();
         for row in valid {
             let (waiting, masked) = self.place(&row, &mut rows, &mut pending);
-            let dup = row.duplicate.then_some(self.key_columns.as_str());
-            issues.extend(issues::row_issues(&row.outcome, waiting, &masked, dup));
+            let row_issues = issues::row_issues(&row.outcome, waiting, &masked, None);
+            if let (Waiting::No, Some(placed)) = (waiting, rows.last_mut()) {
+                placed.issues_before = u32::try_from(row_issues.len()).unwrap_or(u32::MAX);
+            }
+            issues.extend(row_issues);
         }
         let counts = ChunkCounts { rows_read, rejected, warnings: issues::warnings(&issues) };
         Ok(FeedChunk {
@@ -308,6 +306,7 @@ impl ChunkBuilder {
             rows,
             pending,
             issues,
+            repeat_note: self.repeat_note.clone(),
             written_at: OffsetDateTime::UNIX_EPOCH,
         })
     }
@@ -362,7 +361,7 @@ impl ChunkBuilder {
                                 observation: self.observation(f, family, about),
                             })
                             .collect();
-                        rows.push(FeedRow { line: *line, facts });
+                        rows.push(FeedRow { line: *line, facts, issues_before: 0 });
                         return (Waiting::No, String::new());
                     }
                     Some(ResolvedPerson { family: None, .. }) => PendingReason::NoFamily,

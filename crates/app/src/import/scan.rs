@@ -1,5 +1,5 @@
 //! The read-and-validate loop the dry run and the import share: a file streamed record by
-//! record, each record validated, valid rows checked against the earlier rows of the file.
+//! record, each record validated.
 
 use std::fs::File;
 use std::path::Path;
@@ -11,7 +11,6 @@ use shanyraq_feeds::validate::{Outcome, Validator};
 use shanyraq_store::ImportIssue;
 use time::Date;
 
-use super::dedup::Duplicates;
 use super::issues;
 use crate::error::AppError;
 
@@ -20,9 +19,9 @@ use crate::error::AppError;
 pub(crate) enum Scanned {
     /// The reader refused the record; the issue says why.
     RecordError(ImportIssue),
-    /// The validator's verdict. `duplicate` when a valid row with the same person and key came
-    /// earlier in the file.
-    Row { outcome: Outcome, duplicate: bool, raw_iin: String },
+    /// The validator's verdict; `raw_iin` is the IIN column as written when the row is to be
+    /// matched (the report masks it), empty otherwise.
+    Row { outcome: Outcome, raw_iin: String },
 }
 
 /// A file opened as a feed: its schema, its mapped header and the lines its header gives.
@@ -58,21 +57,28 @@ pub(crate) fn open(
 }
 
 impl OpenedFeed {
-    /// Reads every record to the end, calling `each` in file order. Stops at the first error
-    /// `each` returns or at a file-level error (a line too long to be a record, an I/O error).
+    /// Reads every record to the end, calling `each` in file order for every record after the
+    /// first `skip` (which are read, not validated). Stops at the first error `each` returns or
+    /// at a file-level error (a line too long to be a record, an I/O error).
     pub(crate) fn scan(
         mut self,
         path: &Path,
         as_of: Date,
+        skip: u64,
         mut each: impl FnMut(Scanned) -> Result<(), AppError>,
     ) -> Result<(), AppError> {
         let validator =
             Validator::new(&self.schema, territory::bundled(), as_of).with_header(&self.header);
-        let mut duplicates = Duplicates::default();
         let iin_at = self.header.positions.get(self.schema.identity.iin).copied().flatten();
         let mut record = RawRecord::default();
+        let mut skipped = 0u64;
         loop {
-            match self.reader.read_into(&mut record) {
+            let read = self.reader.read_into(&mut record);
+            if skipped < skip && !matches!(read, Ok(false) | Err(ReadError::File(_))) {
+                skipped += 1;
+                continue;
+            }
+            match read {
                 Ok(true) => {}
                 Ok(false) => return Ok(()),
                 Err(ReadError::Record(e)) => {
@@ -83,14 +89,13 @@ impl OpenedFeed {
                 Err(ReadError::File(e)) => return Err(file_error(path, &e)),
             }
             let outcome = validator.validate(record.line, &record.fields);
-            let duplicate = duplicates.seen_before(&outcome);
             let raw_iin = match &outcome {
                 Outcome::NeedsMatching { .. } => iin_at
                     .and_then(|p| record.fields.get(p))
                     .map_or_else(String::new, |s| s.trim().to_owned()),
                 _ => String::new(),
             };
-            each(Scanned::Row { outcome, duplicate, raw_iin })?;
+            each(Scanned::Row { outcome, raw_iin })?;
         }
     }
 

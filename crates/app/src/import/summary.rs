@@ -8,8 +8,10 @@ use shanyraq_store::{BatchCounts, BatchRecord};
 /// How a run went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Run {
-    /// Validated only; nothing written but the report.
-    DryRun,
+    /// Validated only; nothing written but the report. `unchecked_for_repeats`: accepted rows
+    /// whose key the dry run could no longer remember (past its bound), so a later repeat of
+    /// them was not reported; an import checks every row.
+    DryRun { unchecked_for_repeats: u64 },
     /// The file was loaded from its first row.
     Imported,
     /// An interrupted import of the same file was completed, from this data row on (0-based).
@@ -41,7 +43,7 @@ impl ImportSummary {
         let rows = match self.run {
             Run::Resumed { from_row } => (self.counts.rows_read as u64).saturating_sub(from_row),
             Run::AlreadyImported => 0,
-            Run::DryRun | Run::Imported => self.counts.rows_read as u64,
+            Run::DryRun { .. } | Run::Imported => self.counts.rows_read as u64,
         };
         if secs > 0.0 { rows as f64 / secs } else { 0.0 }
     }

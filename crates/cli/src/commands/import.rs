@@ -54,7 +54,7 @@ fn finish(
 fn print_summary(file: &std::path::Path, s: &ImportSummary) {
     let batch = s.batch.as_ref().map(|b| b.batch.id.0);
     match (s.run, batch) {
-        (Run::DryRun, _) => {
+        (Run::DryRun { .. }, _) => {
             println!("dry run of {} as {} (nothing written)", file.display(), s.source);
         }
         (Run::AlreadyImported, Some(id)) => println!(
@@ -84,6 +84,11 @@ fn print_summary(file: &std::path::Path, s: &ImportSummary) {
     println!("  kept for matching  {:>10}", c.pending);
     println!("  rejected           {:>10}", c.rejected);
     println!("  warnings           {:>10}", c.warnings);
+    if let Run::DryRun { unchecked_for_repeats: n @ 1.. } = s.run {
+        println!(
+            "  not checked        {n:>10}  (for repeats: too many keys to remember; an import checks all)"
+        );
+    }
     println!("  elapsed            {:>10.3} s", s.elapsed.as_secs_f64());
     println!("  rows/s             {:>10.0}", s.rows_per_second());
     if let Some(bytes) = crate::rss::peak_rss_bytes() {

@@ -37,7 +37,8 @@ const CLAIM: &str = "WITH claimed AS (
 
 /// The current facts of a set of natural keys, on `observations_natural_key` (whose predicate
 /// the query repeats, so that a generic plan may use it).
-const CURRENT: &str = "SELECT id, natural_key, family_id, person_id, value_num, value_text,
+const CURRENT: &str =
+    "SELECT id, batch_id, natural_key, family_id, person_id, value_num, value_text,
         valid_from, valid_until
     FROM observations
     WHERE natural_key = ANY($1) AND natural_key IS NOT NULL AND superseded_by IS NULL";
@@ -56,7 +57,7 @@ const RECORD: &str = "WITH superseded AS (
     )
     UPDATE import_batches
     SET rows_accepted = rows_accepted + $4, rows_duplicate = rows_duplicate + $5,
-        rows_superseded = rows_superseded + $6
+        rows_superseded = rows_superseded + $6, warnings = warnings + $7
     WHERE id = $1";
 
 /// How many keys the first look samples: enough to notice a chunk that repeats stored periods,
@@ -174,7 +175,7 @@ async fn decide_and_write(
             }
         }
     };
-    let plan = plan::plan(&chunk.rows, &current);
+    let plan = plan::plan(batch.0, &chunk.rows, &current);
     let outcome = plan.outcome;
     sqlx::query(RECORD)
         .bind(batch.0)
@@ -183,6 +184,7 @@ async fn decide_and_write(
         .bind(outcome.accepted)
         .bind(outcome.duplicates)
         .bind(outcome.superseded)
+        .bind(outcome.repeats)
         .execute(&mut *tx)
         .await
         .map_err(fail("recording the chunk's outcome"))?;
@@ -200,6 +202,12 @@ async fn decide_and_write(
     })
     .await?;
     batches::copy_issues(tx, batch, &chunk.issues).await?;
+    if !plan.repeats.is_empty() {
+        let note = &chunk.repeat_note;
+        let repeats: Vec<_> =
+            plan.repeats.iter().map(|r| note.issue(r.line, r.issues_before)).collect();
+        batches::copy_issues(tx, batch, &repeats).await?;
+    }
     Ok(outcome)
 }
 
@@ -238,7 +246,8 @@ fn refused_by_current_key(e: &sqlx::Error) -> bool {
     })
 }
 
-type CurrentRow = (i64, String, i64, Option<i64>, Option<i64>, Option<String>, Date, Option<Date>);
+type CurrentRow =
+    (i64, i64, String, i64, Option<i64>, Option<i64>, Option<String>, Date, Option<Date>);
 
 async fn current_facts(conn: &mut PgConnection, keys: &[&str]) -> StoreResult<Vec<CurrentFact>> {
     if keys.is_empty() {
@@ -251,10 +260,13 @@ async fn current_facts(conn: &mut PgConnection, keys: &[&str]) -> StoreResult<Ve
         .map_err(fail("reading current facts"))?;
     Ok(rows
         .into_iter()
-        .map(|(id, natural_key, family, person, num, text, valid_from, valid_until)| CurrentFact {
-            id,
-            natural_key,
-            values: FactValues { family, person, num, text, valid_from, valid_until },
+        .map(|(id, batch, natural_key, family, person, num, text, valid_from, valid_until)| {
+            CurrentFact {
+                id,
+                batch,
+                natural_key,
+                values: FactValues { family, person, num, text, valid_from, valid_until },
+            }
         })
         .collect())
 }

@@ -1,7 +1,8 @@
 //! Deciding a chunk's facts against the current ones, in file order: a fact whose natural key has
 //! a current fact with the same values is a duplicate; one whose key has a current fact with other
 //! values supersedes it (the old one stays, as history); any other is new. A fact earlier in the
-//! chunk counts as current for the ones after it. Pure, so that the rules are tested without a
+//! chunk counts as current for the ones after it. A row with a fact whose key a fact of the same
+//! batch held repeats an earlier row of the file, and gets the chunk's repeat note. Pure, so that the rules are tested without a
 //! database; [`super::chunk`] reads the current facts and writes what the plan says.
 
 use std::collections::HashMap;
@@ -40,6 +41,7 @@ impl FactValues {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CurrentFact {
     pub(crate) id: i64,
+    pub(crate) batch: i64,
     pub(crate) natural_key: String,
     pub(crate) values: FactValues,
 }
@@ -63,6 +65,8 @@ pub(crate) struct Plan<'c> {
     pub(crate) inserts: Vec<NewFact<'c>>,
     /// Families the inserted facts name, sorted, without repeats: the families they change.
     pub(crate) families: Vec<i64>,
+    /// Rows that repeat an earlier row of the batch, in file order.
+    pub(crate) repeats: Vec<&'c FeedRow>,
     pub(crate) outcome: ChunkOutcome,
 }
 
@@ -77,26 +81,44 @@ pub(crate) fn natural_keys(rows: &[FeedRow]) -> Vec<&str> {
 
 /// The fact a natural key currently has: stored, or inserted earlier in the chunk.
 enum Current<'a> {
-    Stored { id: i64, values: &'a FactValues },
+    Stored { id: i64, batch: i64, values: &'a FactValues },
     Inserted(usize),
 }
 
-/// Decides every fact of `rows` against `current`, the stored current facts of their keys.
-pub(crate) fn plan<'c>(rows: &'c [FeedRow], current: &'c [CurrentFact]) -> Plan<'c> {
+impl Current<'_> {
+    /// Whether batch `batch` stored it.
+    fn of_batch(&self, batch: i64) -> bool {
+        match self {
+            Current::Stored { batch: b, .. } => *b == batch,
+            Current::Inserted(_) => true,
+        }
+    }
+}
+
+/// Decides every fact of `rows`, a chunk of batch `batch`, against `current`, the stored
+/// current facts of their keys.
+pub(crate) fn plan<'c>(batch: i64, rows: &'c [FeedRow], current: &'c [CurrentFact]) -> Plan<'c> {
     let mut by_key: HashMap<&str, Current<'_>> = current
         .iter()
-        .map(|c| (c.natural_key.as_str(), Current::Stored { id: c.id, values: &c.values }))
+        .map(|c| {
+            let stored = Current::Stored { id: c.id, batch: c.batch, values: &c.values };
+            (c.natural_key.as_str(), stored)
+        })
         .collect();
     let mut supersede = Vec::new();
     let mut inserts: Vec<NewFact<'c>> = Vec::new();
+    let mut repeats = Vec::new();
     let mut outcome = ChunkOutcome::default();
     for row in rows {
         let mut duplicates = 0;
         let mut superseded_any = false;
+        let mut repeated = false;
         for fact in &row.facts {
             let values = FactValues::of(fact);
             let key = fact.natural_key.as_str();
-            match by_key.get(key) {
+            let found = by_key.get(key);
+            repeated |= found.is_some_and(|c| c.of_batch(batch));
+            match found {
                 Some(Current::Stored { values: old, .. }) if **old == values => {
                     duplicates += 1;
                     continue;
@@ -126,12 +148,16 @@ pub(crate) fn plan<'c>(rows: &'c [FeedRow], current: &'c [CurrentFact]) -> Plan<
                 outcome.superseded += 1;
             }
         }
+        if repeated {
+            repeats.push(row);
+        }
     }
     outcome.facts_stored = i64::try_from(inserts.len()).unwrap_or(i64::MAX);
+    outcome.repeats = i64::try_from(repeats.len()).unwrap_or(i64::MAX);
     let mut families: Vec<i64> = inserts.iter().map(|n| n.values.family).collect();
     families.sort_unstable();
     families.dedup();
-    Plan { supersede, inserts, families, outcome }
+    Plan { supersede, inserts, families, repeats, outcome }
 }
 
 #[cfg(test)]
@@ -159,16 +185,28 @@ mod tests {
         }
     }
 
+    /// The batch the chunks under test belong to.
+    const BATCH: i64 = 7;
+
     fn row(line: u64, facts: Vec<FeedFact>) -> FeedRow {
-        FeedRow { line, facts }
+        FeedRow { line, facts, issues_before: 0 }
     }
 
+    /// A fact stored by an earlier batch.
     fn stored(id: i64, f: &FeedFact) -> CurrentFact {
-        CurrentFact { id, natural_key: f.natural_key.clone(), values: FactValues::of(f) }
+        CurrentFact { id, batch: 3, natural_key: f.natural_key.clone(), values: FactValues::of(f) }
+    }
+
+    fn plan<'c>(rows: &'c [FeedRow], current: &'c [CurrentFact]) -> Plan<'c> {
+        super::plan(BATCH, rows, current)
+    }
+
+    fn repeated_lines(plan: &Plan<'_>) -> Vec<u64> {
+        plan.repeats.iter().map(|r| r.line).collect()
     }
 
     fn outcome(accepted: i64, duplicates: i64, superseded: i64, facts: i64) -> ChunkOutcome {
-        ChunkOutcome { accepted, duplicates, superseded, facts_stored: facts }
+        ChunkOutcome { accepted, duplicates, superseded, repeats: 0, facts_stored: facts }
     }
 
     #[test]
@@ -239,7 +277,24 @@ mod tests {
         let inserted: Vec<(u64, bool)> =
             plan.inserts.iter().map(|n| (n.line, n.superseded)).collect();
         assert_eq!(inserted, [(2, true), (4, false)]);
-        assert_eq!(plan.outcome, outcome(2, 2, 1, 2));
+        assert_eq!(repeated_lines(&plan), [3, 4, 5]);
+        assert_eq!(plan.outcome, ChunkOutcome { repeats: 3, ..outcome(2, 2, 1, 2) });
+    }
+
+    #[test]
+    fn a_fact_stored_by_the_same_batch_makes_a_repeat() {
+        let same = fact("a", 1, 10, 100);
+        let earlier_chunk = CurrentFact { batch: BATCH, ..stored(5, &same) };
+        let other_batch = stored(6, &fact("b", 1, 10, 100));
+        let rows = vec![
+            row(20, vec![same.clone()]),
+            row(21, vec![fact("b", 1, 10, 100)]),
+            row(22, vec![fact("c", 1, 10, 100)]),
+        ];
+        let current = [earlier_chunk, other_batch];
+        let plan = plan(&rows, &current);
+        assert_eq!(repeated_lines(&plan), [20]);
+        assert_eq!(plan.outcome, ChunkOutcome { repeats: 1, ..outcome(1, 2, 0, 1) });
     }
 
     #[test]
@@ -251,7 +306,8 @@ mod tests {
         let inserted: Vec<(u64, bool)> =
             plan.inserts.iter().map(|n| (n.line, n.superseded)).collect();
         assert_eq!(inserted, [(2, true), (3, false)]);
-        assert_eq!(plan.outcome, outcome(2, 0, 2, 2));
+        assert_eq!(repeated_lines(&plan), [3]);
+        assert_eq!(plan.outcome, ChunkOutcome { repeats: 1, ..outcome(2, 0, 2, 2) });
     }
 
     #[test]
@@ -264,7 +320,8 @@ mod tests {
         ];
         let plan = plan(&rows, &current);
         assert_eq!(plan.inserts.len(), 1);
-        assert_eq!(plan.outcome, outcome(2, 1, 0, 1));
+        assert_eq!(repeated_lines(&plan), [4]);
+        assert_eq!(plan.outcome, ChunkOutcome { repeats: 1, ..outcome(2, 1, 0, 1) });
     }
 
     #[test]

@@ -10,7 +10,7 @@ use shanyraq_domain::{
 };
 use shanyraq_store::{
     BatchStatus, BatchStore, ChunkCounts, ChunkOutcome, FeedChunk, FeedFact, FeedRow, FeedStore,
-    NewFeedBatch, PopulationChunk, PopulationStore, SchemaStore, StoreError,
+    NewFeedBatch, PopulationChunk, PopulationStore, RepeatNote, SchemaStore, StoreError,
 };
 use shanyraq_store_postgres::PostgresStore;
 use sqlx::{Connection, PgConnection};
@@ -106,7 +106,7 @@ fn chunk(batch: BatchId, facts: Vec<FeedFact>) -> FeedChunk {
         .enumerate()
         .map(|(i, mut fact)| {
             fact.observation.batch = batch;
-            FeedRow { line: i as u64 + 2, facts: vec![fact] }
+            FeedRow { line: i as u64 + 2, facts: vec![fact], issues_before: 0 }
         })
         .collect();
     FeedChunk {
@@ -116,6 +116,7 @@ fn chunk(batch: BatchId, facts: Vec<FeedFact>) -> FeedChunk {
         rows,
         pending: vec![],
         issues: vec![],
+        repeat_note: RepeatNote::default(),
         written_at: datetime!(2026-03-02 10:01:00 UTC),
     }
 }
@@ -158,7 +159,13 @@ async fn a_stored_key_the_sample_missed_is_still_found() {
     let outcome = store.write_feed_chunk(&second).await.unwrap();
     assert_eq!(
         outcome,
-        ChunkOutcome { accepted: 1000, duplicates: 1, superseded: 1, facts_stored: 1000 }
+        ChunkOutcome {
+            accepted: 1000,
+            duplicates: 1,
+            superseded: 1,
+            repeats: 0,
+            facts_stored: 1000
+        }
     );
     let record = store.batch_record(b).await.unwrap().unwrap();
     assert_eq!(
@@ -261,8 +268,20 @@ async fn batches_of_one_feed_take_turns_on_their_keys() {
     assert_eq!(
         outcomes,
         [
-            ChunkOutcome { accepted: 0, duplicates: 50, superseded: 0, facts_stored: 0 },
-            ChunkOutcome { accepted: 50, duplicates: 0, superseded: 0, facts_stored: 50 },
+            ChunkOutcome {
+                accepted: 0,
+                duplicates: 50,
+                superseded: 0,
+                repeats: 0,
+                facts_stored: 0
+            },
+            ChunkOutcome {
+                accepted: 50,
+                duplicates: 0,
+                superseded: 0,
+                repeats: 0,
+                facts_stored: 50
+            },
         ]
     );
     assert_eq!(keyed_facts(&store).await, (50, 50));

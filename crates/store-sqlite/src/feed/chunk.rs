@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use shanyraq_domain::BatchId;
-use shanyraq_store::{ChunkOutcome, FeedChunk, StoreError, StoreResult};
+use shanyraq_store::{ChunkOutcome, FeedChunk, ImportIssue, StoreError, StoreResult};
 
 use super::facts::{FactWriter, Written};
 use super::rows;
@@ -18,7 +18,8 @@ const CLAIM: &str = "UPDATE import_batches SET rows_read = rows_read + ?3, \
     WHERE id = ?1 AND status = 'running' AND rows_read = ?2";
 /// Adds what only the store can tell once the rows are written.
 const COUNT: &str = "UPDATE import_batches SET rows_accepted = rows_accepted + ?2, \
-    rows_duplicate = rows_duplicate + ?3, rows_superseded = rows_superseded + ?4 WHERE id = ?1";
+    rows_duplicate = rows_duplicate + ?3, rows_superseded = rows_superseded + ?4, \
+    warnings = warnings + ?5 WHERE id = ?1";
 
 pub(crate) fn write_chunk(conn: &mut Connection, chunk: &FeedChunk) -> StoreResult<ChunkOutcome> {
     let written_at = timestamp(chunk.written_at)?;
@@ -40,13 +41,20 @@ pub(crate) fn write_chunk(conn: &mut Connection, chunk: &FeedChunk) -> StoreResu
     if claimed == 0 {
         return Err(refusal(&tx, chunk.batch, chunk.rows_before));
     }
-    let (outcome, families) = write_rows(&tx, chunk)?;
+    let (outcome, families, repeats) = write_rows(&tx, chunk)?;
     rows::insert_changes(&tx, chunk.batch, &families)?;
     rows::insert_pending(&tx, chunk.batch, &chunk.pending)?;
     rows::insert_issues(&tx, chunk.batch, &chunk.issues)?;
+    rows::insert_issues(&tx, chunk.batch, &repeats)?;
     tx.prepare_cached(COUNT)
         .and_then(|mut st| {
-            st.execute((chunk.batch.0, outcome.accepted, outcome.duplicates, outcome.superseded))
+            st.execute((
+                chunk.batch.0,
+                outcome.accepted,
+                outcome.duplicates,
+                outcome.superseded,
+                outcome.repeats,
+            ))
         })
         .map_err(store_error)?;
     tx.commit().map_err(store_error)?;
@@ -54,18 +62,29 @@ pub(crate) fn write_chunk(conn: &mut Connection, chunk: &FeedChunk) -> StoreResu
 }
 
 /// The facts of every row in order, with each row's outcome; also the families whose facts
-/// were stored, sorted and without repeats.
-fn write_rows(tx: &Transaction<'_>, chunk: &FeedChunk) -> StoreResult<(ChunkOutcome, Vec<i64>)> {
+/// were stored, sorted and without repeats, and the repeat notes of the rows that repeat an
+/// earlier row of the batch.
+fn write_rows(
+    tx: &Transaction<'_>,
+    chunk: &FeedChunk,
+) -> StoreResult<(ChunkOutcome, Vec<i64>, Vec<ImportIssue>)> {
     let mut writer = FactWriter::new(tx, chunk.batch)?;
     let mut outcome = ChunkOutcome::default();
     let mut families = Vec::new();
+    let mut repeats = Vec::new();
     for row in &chunk.rows {
-        let (mut stored, mut corrected) = (false, false);
+        let (mut stored, mut corrected, mut repeated) = (false, false, false);
         for fact in &row.facts {
             match writer.write(row.line, fact)? {
-                Written::Duplicate => continue,
+                Written::Duplicate { repeat } => {
+                    repeated |= repeat;
+                    continue;
+                }
                 Written::New => {}
-                Written::Correction => corrected = true,
+                Written::Correction { repeat } => {
+                    repeated |= repeat;
+                    corrected = true;
+                }
             }
             stored = true;
             outcome.facts_stored += 1;
@@ -80,10 +99,14 @@ fn write_rows(tx: &Transaction<'_>, chunk: &FeedChunk) -> StoreResult<(ChunkOutc
         } else {
             outcome.duplicates += 1;
         }
+        if repeated {
+            repeats.push(chunk.repeat_note.issue(row.line, row.issues_before));
+        }
     }
+    outcome.repeats = i64::try_from(repeats.len()).unwrap_or(i64::MAX);
     families.sort_unstable();
     families.dedup();
-    Ok((outcome, families))
+    Ok((outcome, families, repeats))
 }
 
 /// Why a chunk could not claim its batch: there is no such batch, or it is not running at the

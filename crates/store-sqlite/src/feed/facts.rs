@@ -41,18 +41,19 @@ const UNLESS_CURRENT: &str =
 static INSERT: LazyLock<String> = LazyLock::new(|| OBSERVATIONS.sql(1) + UNLESS_CURRENT);
 /// The current fact with a natural key, in the columns that decide whether a fact repeats it.
 const CURRENT: &str = "SELECT id, family_id, person_id, value_num, value_text, valid_from, \
-    valid_until FROM observations WHERE natural_key = ?1 AND superseded_by IS NULL";
+    valid_until, batch_id FROM observations WHERE natural_key = ?1 AND superseded_by IS NULL";
 const SUPERSEDE: &str = "UPDATE observations SET superseded_by = ?1 WHERE id = ?2";
 
-/// What became of one fact.
+/// What became of one fact. `repeat` when the current fact with its key was stored by the
+/// same batch: an earlier row of the file had the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Written {
     /// No current fact had its key.
     New,
     /// The current fact with its key has the same family, person, value and validity.
-    Duplicate,
+    Duplicate { repeat: bool },
     /// It replaced the current fact with its key, which stays as history.
-    Correction,
+    Correction { repeat: bool },
 }
 
 /// The cached statements of the fact path, prepared once per chunk.
@@ -80,19 +81,20 @@ impl<'c> FactWriter<'c> {
         if self.insert(line, fact).map_err(failed)? {
             return Ok(Written::New);
         }
-        let replaced = {
+        let (replaced, repeat) = {
             let mut rows = self.current.query([fact.natural_key.as_str()]).map_err(store_error)?;
             let Some(row) = rows.next().map_err(store_error)? else {
                 return Err(StoreError::Backend(format!(
                     "the fact at line {line} conflicted with no current fact"
                 )));
             };
-            differing(row, &fact.observation).map_err(store_error)?
+            let repeat = row.get::<_, i64>(7).map_err(store_error)? == self.batch.0;
+            (differing(row, &fact.observation).map_err(store_error)?, repeat)
         };
-        let Some(replaced) = replaced else { return Ok(Written::Duplicate) };
+        let Some(replaced) = replaced else { return Ok(Written::Duplicate { repeat }) };
         self.supersede.execute((self.batch.0, replaced)).map_err(failed)?;
         if self.insert(line, fact).map_err(failed)? {
-            Ok(Written::Correction)
+            Ok(Written::Correction { repeat })
         } else {
             Err(StoreError::Backend(format!(
                 "the fact at line {line} conflicted again after its natural key was freed"

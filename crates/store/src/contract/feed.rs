@@ -16,7 +16,7 @@ use crate::error::StoreError;
 use crate::feed::{
     BatchCounts, BatchPageRequest, BatchRecord, BatchStatus, ChunkCounts, ChunkOutcome, FeedChunk,
     FeedFact, FeedRow, ImportIssue, IssueCursor, IssueVerdict, NewFeedBatch, PendingFact,
-    PendingReason, PendingRow, ResolvedPerson,
+    PendingReason, PendingRow, RepeatNote, ResolvedPerson,
 };
 use crate::port::Store;
 use crate::records::{PopulationChunk, StoredObservation};
@@ -88,7 +88,15 @@ fn tenure(family: FamilyId, code: &str) -> FeedFact {
 }
 
 fn row(line: u64, facts: Vec<FeedFact>) -> FeedRow {
-    FeedRow { line, facts }
+    FeedRow { line, facts, issues_before: 0 }
+}
+
+fn repeat_note() -> RepeatNote {
+    RepeatNote {
+        column: "period, code".into(),
+        code: "row.duplicate".into(),
+        args: vec![("columns".into(), "period, code".into())],
+    }
 }
 
 fn issue(line: u64, seq: u32, verdict: IssueVerdict, code: &str) -> ImportIssue {
@@ -159,6 +167,7 @@ fn chunk(
         rows,
         pending,
         issues,
+        repeat_note: repeat_note(),
         written_at: STARTED + Duration::minutes(rows_before + 1),
     }
 }
@@ -316,7 +325,7 @@ pub async fn a_chunk_stores_facts_pending_rows_and_report_lines(store: &dyn Stor
     let outcome = store.write_feed_chunk(&c).await.unwrap();
     assert_eq!(
         outcome,
-        ChunkOutcome { accepted: 4, duplicates: 0, superseded: 0, facts_stored: 5 }
+        ChunkOutcome { accepted: 4, duplicates: 0, superseded: 0, repeats: 0, facts_stored: 5 }
     );
 
     let record = store.batch_record(id).await.unwrap().unwrap();
@@ -394,8 +403,8 @@ pub async fn repeated_facts_are_duplicates_and_changed_ones_supersede(store: &dy
     let outcome = store.write_feed_chunk(&second).await.unwrap();
     assert_eq!(
         outcome,
-        ChunkOutcome { accepted: 4, duplicates: 2, superseded: 2, facts_stored: 3 },
-        "rows 3 and 7 correct, 5 adds, 6 has no fact, 2 and 4 repeat"
+        ChunkOutcome { accepted: 4, duplicates: 2, superseded: 2, repeats: 0, facts_stored: 3 },
+        "rows 3 and 7 correct, 5 adds, 6 has no fact, 2 and 4 repeat facts of batch a"
     );
     let record = store.batch_record(b).await.unwrap().unwrap();
     assert_eq!(counts(&record), (6, 4, 2, 0, 0, 2, 0));
@@ -435,7 +444,7 @@ pub async fn repeated_facts_are_duplicates_and_changed_ones_supersede(store: &dy
     let outcome = store.write_feed_chunk(&third).await.unwrap();
     assert_eq!(
         outcome,
-        ChunkOutcome { accepted: 6, duplicates: 3, superseded: 5, facts_stored: 6 },
+        ChunkOutcome { accepted: 6, duplicates: 3, superseded: 5, repeats: 8, facts_stored: 6 },
         "rows 3, 5 and 10 repeat; 4, 6, 7, 8 and 9 correct the row before them"
     );
     assert_eq!(store.changed_families(c).await.unwrap(), vec![F_KIM, F_OMAROVA]);
@@ -453,11 +462,78 @@ pub async fn repeated_facts_are_duplicates_and_changed_ones_supersede(store: &dy
     let outcome = store.write_feed_chunk(&again).await.unwrap();
     assert_eq!(
         outcome,
-        ChunkOutcome { accepted: 1, duplicates: 5, superseded: 0, facts_stored: 0 },
+        ChunkOutcome { accepted: 1, duplicates: 5, superseded: 0, repeats: 0, facts_stored: 0 },
         "only the row without facts counts as accepted"
     );
     assert!(store.changed_families(d.batch.id).await.unwrap().is_empty());
     assert_eq!(store.stats().await.unwrap().observations, observations + 5 + 3 + 6);
+}
+
+/// A row with the key of a fact its own batch stored, in the same chunk or an earlier one, gets
+/// the chunk's repeat note after its other report lines, counted as a warning; a fact another
+/// batch stored makes no note.
+pub async fn rows_repeating_their_batch_get_its_repeat_note(store: &dyn Store) {
+    loaded(store).await;
+    let a = store.start_feed_batch(&new_batch("a", "january.csv"), &[]).await.unwrap().batch.id;
+    let first = rows_only(a, 0, vec![row(2, vec![wage(P_AIGUL, F_SERIKBAYEV, FEB, 130_000)])]);
+    store.write_feed_chunk(&first).await.unwrap();
+    store.complete_feed_batch(a, 1, STARTED).await.unwrap();
+
+    let b = store.start_feed_batch(&new_batch("b", "february.csv"), &[]).await.unwrap().batch.id;
+    let warned =
+        FeedRow { issues_before: 1, ..row(3, vec![wage(P_ARMAN, F_SERIKBAYEV, FEB, 300_000)]) };
+    let one = chunk(
+        b,
+        0,
+        vec![
+            row(2, vec![wage(P_ARMAN, F_SERIKBAYEV, FEB, 300_000)]),
+            warned,
+            row(4, vec![wage(P_AIGUL, F_SERIKBAYEV, FEB, 130_000)]),
+        ],
+        vec![],
+        vec![issue(3, 0, IssueVerdict::Warning, "money.rounded")],
+        0,
+    );
+    let outcome = store.write_feed_chunk(&one).await.unwrap();
+    assert_eq!(
+        outcome,
+        ChunkOutcome { accepted: 1, duplicates: 2, superseded: 0, repeats: 1, facts_stored: 1 },
+        "row 3 repeats row 2; row 4 repeats a fact of batch a, not of this file"
+    );
+    let two = rows_only(
+        b,
+        3,
+        vec![
+            row(5, vec![wage(P_ARMAN, F_SERIKBAYEV, FEB, 310_000)]),
+            row(6, vec![wage(P_DANIYAR, F_AKHMETOV, FEB, 410_000)]),
+        ],
+    );
+    let outcome = store.write_feed_chunk(&two).await.unwrap();
+    assert_eq!(
+        outcome,
+        ChunkOutcome { accepted: 2, duplicates: 0, superseded: 1, repeats: 1, facts_stored: 2 },
+        "row 5 corrects row 2, written by the chunk before"
+    );
+    let record = store.batch_record(b).await.unwrap().unwrap();
+    assert_eq!(counts(&record), (5, 3, 2, 0, 0, 1, 3));
+    let lines: Vec<(u64, u32, IssueVerdict, String)> = store
+        .batch_issues(b, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.line, i.seq, i.verdict, i.code))
+        .collect();
+    let warning = IssueVerdict::Warning;
+    assert_eq!(
+        lines,
+        [
+            (3, 0, warning, "money.rounded".to_owned()),
+            (3, 1, warning, "row.duplicate".to_owned()),
+            (5, 0, warning, "row.duplicate".to_owned()),
+        ]
+    );
+    let note = &store.batch_issues(b, None, 100).await.unwrap()[1];
+    assert_eq!((note.column.as_str(), &note.args), ("period, code", &repeat_note().args));
 }
 
 /// A chunk is written only at its batch's resume point while the batch runs: otherwise
@@ -624,7 +700,7 @@ pub async fn failing_a_batch_takes_back_what_it_wrote(store: &dyn Store) {
     let outcome = store.write_feed_chunk(&second).await.unwrap();
     assert_eq!(
         outcome,
-        ChunkOutcome { accepted: 3, duplicates: 1, superseded: 2, facts_stored: 3 }
+        ChunkOutcome { accepted: 3, duplicates: 1, superseded: 2, repeats: 1, facts_stored: 3 }
     );
     assert_eq!(wage_on_card(store, F_SERIKBAYEV, P_AIGUL).await, Some((135_000, b_id, Some(3))));
 
@@ -674,7 +750,7 @@ pub async fn failing_a_batch_takes_back_what_it_wrote(store: &dyn Store) {
     let outcome = store.write_feed_chunk(&second).await.unwrap();
     assert_eq!(
         outcome,
-        ChunkOutcome { accepted: 3, duplicates: 1, superseded: 2, facts_stored: 3 }
+        ChunkOutcome { accepted: 3, duplicates: 1, superseded: 2, repeats: 1, facts_stored: 3 }
     );
     assert_eq!(store.changed_families(b_id).await.unwrap(), vec![F_SERIKBAYEV, F_AKHMETOV]);
     assert_eq!(store.stats().await.unwrap().observations, observations + 2 + 3);
