@@ -6,7 +6,7 @@ use std::time::Instant;
 use shanyraq_feeds::read::ReadOptions;
 use shanyraq_feeds::validate::Outcome;
 use shanyraq_feeds::validate::mask::mask_iin;
-use shanyraq_store::{BatchCounts, PendingReason};
+use shanyraq_store::{BatchCounts, ImportIssue, PendingReason};
 use time::Date;
 
 use super::dedup::Duplicates;
@@ -47,51 +47,27 @@ pub fn dry_run(
     let mut report = Report::create(&report_path)?;
     let mut counts = BatchCounts::default();
     let mut duplicates = Duplicates::default();
+    let repeat_note = issues::repeat_note(&key_columns);
 
     let result = (|| {
         for issue in &feed.header_issues {
             report.issue(issue)?;
         }
         counts.warnings += issues::warnings(&feed.header_issues);
-        feed.scan(path, as_of, 0, |scanned| {
+        feed.scan_with(path, as_of, 0, validating_threads(), checked, |row| {
             counts.rows_read += 1;
-            let lines = match scanned {
-                Scanned::RecordError(issue) => {
-                    counts.rejected += 1;
-                    vec![issue]
-                }
-                Scanned::Row { outcome, raw_iin } => {
-                    let duplicate = duplicates.seen_before(&outcome);
-                    let waiting = match &outcome {
-                        Outcome::Rejected { .. } => {
-                            counts.rejected += 1;
-                            Waiting::No
-                        }
-                        Outcome::NeedsMatching { .. } => {
-                            counts.pending += 1;
-                            Waiting::Yes(PendingReason::NoIin)
-                        }
-                        Outcome::Accepted { .. } if duplicate => {
-                            counts.duplicates += 1;
-                            Waiting::No
-                        }
-                        Outcome::Accepted { .. } => {
-                            counts.accepted += 1;
-                            Waiting::No
-                        }
-                    };
-                    // Most rows are accepted as they are and have no line in the report.
-                    let plain =
-                        matches!(&outcome, Outcome::Accepted { warnings, .. } if warnings.is_empty());
-                    if plain && !duplicate {
-                        return Ok(());
-                    }
-                    let masked =
-                        if raw_iin.is_empty() { String::new() } else { mask_iin(&raw_iin) };
-                    let dup = duplicate.then_some(key_columns.as_str());
-                    issues::row_issues(&outcome, waiting, &masked, dup)
-                }
-            };
+            let duplicate = row.key.is_some_and(|key| duplicates.seen_before(key));
+            match row.verdict {
+                Verdict::Rejected => counts.rejected += 1,
+                Verdict::Pending => counts.pending += 1,
+                Verdict::Accepted if duplicate => counts.duplicates += 1,
+                Verdict::Accepted => counts.accepted += 1,
+            }
+            let mut lines = row.issues;
+            if duplicate {
+                let seq = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+                lines.push(repeat_note.issue(row.line, seq));
+            }
             counts.warnings += issues::warnings(&lines);
             lines.iter().try_for_each(|issue| report.issue(issue))
         })
@@ -111,4 +87,54 @@ pub fn dry_run(
         elapsed: started.elapsed(),
         batch: None,
     })
+}
+
+/// A row as the dry run counts it, digested on a validating thread.
+struct Checked {
+    line: u64,
+    verdict: Verdict,
+    /// The hash of the IIN and key of a row accepted with an IIN; see [`Duplicates`].
+    key: Option<u64>,
+    /// Its report lines, short of a repeat note.
+    issues: Vec<ImportIssue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Accepted,
+    Pending,
+    Rejected,
+}
+
+/// What the dry run keeps of a record: most rows are accepted as they are and keep no report
+/// line.
+fn checked(scanned: Scanned) -> Checked {
+    match scanned {
+        Scanned::RecordError(issue) => {
+            Checked { line: issue.line, verdict: Verdict::Rejected, key: None, issues: vec![issue] }
+        }
+        Scanned::Row { outcome, raw_iin } => {
+            let (verdict, waiting) = match &outcome {
+                Outcome::Rejected { .. } => (Verdict::Rejected, Waiting::No),
+                Outcome::NeedsMatching { .. } => {
+                    (Verdict::Pending, Waiting::Yes(PendingReason::NoIin))
+                }
+                Outcome::Accepted { .. } => (Verdict::Accepted, Waiting::No),
+            };
+            let plain =
+                matches!(&outcome, Outcome::Accepted { warnings, .. } if warnings.is_empty());
+            let issues = if plain {
+                Vec::new()
+            } else {
+                let masked = if raw_iin.is_empty() { String::new() } else { mask_iin(&raw_iin) };
+                issues::row_issues(&outcome, waiting, &masked)
+            };
+            Checked { line: outcome.line(), verdict, key: Duplicates::key_of(&outcome), issues }
+        }
+    }
+}
+
+/// Threads that validate while one reads: the cores there are, at most four.
+fn validating_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }

@@ -28,12 +28,11 @@ pub(crate) enum Waiting {
 }
 
 /// The lines of one row in report order: its refusals or why it waits for matching, then its
-/// warnings, then a note that an earlier row of the file had the same key. Numbered from 0.
+/// warnings, numbered from 0. A repeat note, if the row gets one, comes after them.
 pub(crate) fn row_issues(
     outcome: &Outcome,
     waiting: Waiting,
     masked_iin: &str,
-    duplicate_of_columns: Option<&str>,
 ) -> Vec<ImportIssue> {
     let line = outcome.line();
     let mut out = Vec::new();
@@ -49,10 +48,6 @@ pub(crate) fn row_issues(
         out.push(issue(line, IssueVerdict::NeedsMatching, "iin", masked_iin, code, vec![]));
     }
     out.extend(outcome.warnings().iter().map(|p| problem(line, IssueVerdict::Warning, p)));
-    if let Some(columns) = duplicate_of_columns {
-        let note = repeat_note(columns);
-        out.push(note.issue(line, 0));
-    }
     renumber(&mut out);
     out
 }

@@ -236,7 +236,7 @@ fn read_chunks(
             }
             Scanned::Row { outcome, .. } if matches!(outcome, Outcome::Rejected { .. }) => {
                 chunk.rejected += 1;
-                chunk.issues.extend(issues::row_issues(&outcome, Waiting::No, "", None));
+                chunk.issues.extend(issues::row_issues(&outcome, Waiting::No, ""));
             }
             Scanned::Row { outcome, raw_iin } => {
                 chunk.valid.push(ValidRow { outcome, raw_iin });
@@ -292,7 +292,7 @@ impl ChunkBuilder {
         let mut pending = Vec::new();
         for row in valid {
             let (waiting, masked) = self.place(&row, &mut rows, &mut pending);
-            let row_issues = issues::row_issues(&row.outcome, waiting, &masked, None);
+            let row_issues = issues::row_issues(&row.outcome, waiting, &masked);
             if let (Waiting::No, Some(placed)) = (waiting, rows.last_mut()) {
                 placed.issues_before = u32::try_from(row_issues.len()).unwrap_or(u32::MAX);
             }
