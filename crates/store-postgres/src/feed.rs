@@ -46,8 +46,8 @@ impl FeedStore for PostgresStore {
         reads::resolve_persons(&self.pool, iins, on).await
     }
 
-    async fn write_feed_chunk(&self, chunk: &FeedChunk) -> StoreResult<ChunkOutcome> {
-        chunk::write(&self.pool, &self.bulk, chunk).await
+    async fn write_feed_chunk(&self, chunk: FeedChunk) -> StoreResult<ChunkOutcome> {
+        chunk::write(&self.pool, &self.bulk, &chunk).await
     }
 
     async fn complete_feed_batch(

@@ -20,9 +20,13 @@ const READER_CACHE_KIB: i64 = 32 * 1024;
 /// well inside its memory budget; a modest window for readers, which copy less with it.
 const WRITER_MMAP_BYTES: i64 = 0;
 const READER_MMAP_BYTES: i64 = 0;
-/// The writer checkpoints the log into the file once it holds this many pages (32 MiB with
-/// 4 KiB pages): fewer, larger checkpoints than the default 1,000 pages speed bulk loads.
-const WAL_AUTOCHECKPOINT_PAGES: i64 = 8192;
+/// A checkpointing connection copies pages, it keeps few.
+const CHECKPOINTER_CACHE_KIB: i64 = 2 * 1024;
+/// The writer checkpoints the log into the file itself once it holds this many pages (128 MiB
+/// with 4 KiB pages). Normally the checkpointing thread (`checkpoint`) copies the log long
+/// before; while a bulk load commits without pause the log cannot start over, and this bounds
+/// it. Readers and the checkpointer never checkpoint on their own.
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 32_768;
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 64;
 
@@ -31,6 +35,7 @@ const STATEMENT_CACHE: usize = 64;
 pub(crate) enum Role {
     Writer,
     Reader,
+    Checkpointer,
 }
 
 /// Whether opening may create the database file and set it up.
@@ -113,6 +118,7 @@ fn configure(conn: &Connection, role: Role) -> rusqlite::Result<()> {
     let (cache, mmap) = match role {
         Role::Writer => (WRITER_CACHE_KIB, WRITER_MMAP_BYTES),
         Role::Reader => (READER_CACHE_KIB, READER_MMAP_BYTES),
+        Role::Checkpointer => (CHECKPOINTER_CACHE_KIB, 0),
     };
     // Connection settings only: none of these is stored in the file.
     conn.execute_batch(&format!(

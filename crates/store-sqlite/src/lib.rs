@@ -13,6 +13,7 @@
 
 pub mod baseline;
 mod bulk;
+mod checkpoint;
 mod codec;
 mod conn;
 mod decode;

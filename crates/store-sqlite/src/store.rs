@@ -18,6 +18,7 @@ use shanyraq_store::{
 use time::{Date, OffsetDateTime};
 use tokio::sync::Semaphore;
 
+use crate::checkpoint::Checkpointer;
 use crate::conn::{Access, Role, check_file, open_connection};
 use crate::error::join_error;
 use crate::pool::ReaderPool;
@@ -43,6 +44,8 @@ struct Inner {
     read_permits: Arc<Semaphore>,
     /// The same for the one writer.
     write_permit: Arc<Semaphore>,
+    /// Copies the writer's commits from the log into the file, beside the writer.
+    checkpointer: Checkpointer,
 }
 
 impl SqliteStore {
@@ -68,6 +71,9 @@ impl SqliteStore {
         let readers = (0..READERS)
             .map(|_| open_connection(path, Role::Reader, Access::Existing))
             .collect::<StoreResult<Vec<_>>>()?;
+        let checkpointer =
+            Checkpointer::start(open_connection(path, Role::Checkpointer, Access::Existing)?)
+                .map_err(|e| StoreError::Backend(format!("starting the checkpoint thread: {e}")))?;
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 path: path.to_owned(),
@@ -75,6 +81,7 @@ impl SqliteStore {
                 readers: ReaderPool::new(readers),
                 read_permits: Arc::new(Semaphore::new(READERS)),
                 write_permit: Arc::new(Semaphore::new(1)),
+                checkpointer,
             }),
         })
     }
@@ -122,6 +129,9 @@ impl SqliteStore {
             let out = f(&mut conn);
             drop(conn);
             drop(permit);
+            if out.is_ok() {
+                inner.checkpointer.committed();
+            }
             out
         })
         .await
@@ -274,9 +284,7 @@ impl FeedStore for SqliteStore {
         self.read(move |conn| feed::resolve_persons(conn, &iins, on)).await
     }
 
-    async fn write_feed_chunk(&self, chunk: &FeedChunk) -> StoreResult<ChunkOutcome> {
-        // As for population chunks: the blocking task owns its copy.
-        let chunk = chunk.clone();
+    async fn write_feed_chunk(&self, chunk: FeedChunk) -> StoreResult<ChunkOutcome> {
         self.write(move |conn| feed::write_chunk(conn, &chunk)).await
     }
 

@@ -115,8 +115,9 @@ pub trait FeedStore: Send + Sync {
 
     /// Writes one chunk in one transaction: facts (skipping duplicates, superseding corrected
     /// values, which stay as history marked with this batch), the families whose facts changed,
-    /// pending rows, report lines, and the batch's counters and resume point.
-    async fn write_feed_chunk(&self, chunk: &FeedChunk) -> StoreResult<ChunkOutcome>;
+    /// pending rows, report lines, and the batch's counters and resume point. Takes the chunk,
+    /// so that a store that writes on another thread need not copy it.
+    async fn write_feed_chunk(&self, chunk: FeedChunk) -> StoreResult<ChunkOutcome>;
 
     /// Marks a running batch complete, if its `rows_read` is `rows_read`; otherwise
     /// [`crate::StoreError::Conflict`] and nothing changes.

@@ -475,7 +475,7 @@ async fn app_with_batches() -> App {
         repeat_note: RepeatNote::default(),
         written_at: datetime!(2026-01-23 08:01 UTC),
     };
-    store.write_feed_chunk(&chunk).await.unwrap();
+    store.write_feed_chunk(chunk).await.unwrap();
     store.complete_feed_batch(loaded.batch.id, 2, datetime!(2026-01-23 08:02 UTC)).await.unwrap();
 
     let running =
@@ -1434,7 +1434,7 @@ impl FeedStore for Broken {
     ) -> StoreResult<Vec<Option<ResolvedPerson>>> {
         Err(self.err())
     }
-    async fn write_feed_chunk(&self, _: &FeedChunk) -> StoreResult<ChunkOutcome> {
+    async fn write_feed_chunk(&self, _: FeedChunk) -> StoreResult<ChunkOutcome> {
         Err(self.err())
     }
     async fn complete_feed_batch(

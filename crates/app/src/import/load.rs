@@ -190,11 +190,12 @@ async fn load_rows(
     while let Some(mut chunk) = built_rx.recv().await {
         chunk.rows_before = rows_read;
         chunk.written_at = clock.now();
-        if let Err(e) = store.write_feed_chunk(&chunk).await {
+        let chunk_rows = chunk.counts.rows_read;
+        if let Err(e) = store.write_feed_chunk(chunk).await {
             written = Err(AppError::from(e));
             break;
         }
-        rows_read += chunk.counts.rows_read;
+        rows_read += chunk_rows;
     }
     drop(built_rx); // the stages before stop when their queue closes
     let joined = |e: tokio::task::JoinError| Failure::Other(AppError::Internal(e.to_string()));

@@ -144,7 +144,7 @@ async fn a_stored_key_the_sample_missed_is_still_found() {
 
     let a = start(&store, "a").await;
     let first = chunk(a, vec![wage(key(1), 1, 100_000), wage(key(2), 2, 200_000)]);
-    store.write_feed_chunk(&first).await.unwrap();
+    store.write_feed_chunk(first).await.unwrap();
     store.complete_feed_batch(a, 2, datetime!(2026-03-02 10:02:00 UTC)).await.unwrap();
 
     let b = start(&store, "b").await;
@@ -156,7 +156,7 @@ async fn a_stored_key_the_sample_missed_is_still_found() {
     facts.push(wage(key(1), 1, 110_000));
     facts.push(wage(key(2), 2, 200_000));
     let second = chunk(b, facts);
-    let outcome = store.write_feed_chunk(&second).await.unwrap();
+    let outcome = store.write_feed_chunk(second).await.unwrap();
     assert_eq!(
         outcome,
         ChunkOutcome {
@@ -223,7 +223,7 @@ async fn two_importers_of_one_batch_do_not_both_write() {
     let facts = (1..=40).map(|n| wage(format!("income|p{n}"), n, 1_000 * n)).collect();
     let c = chunk(id, facts);
     let other = PostgresStore::connect(db.url()).await.unwrap();
-    let (a, b) = tokio::join!(store.write_feed_chunk(&c), other.write_feed_chunk(&c));
+    let (a, b) = tokio::join!(store.write_feed_chunk(c.clone()), other.write_feed_chunk(c));
     let results = [a, b];
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
     assert!(
@@ -256,9 +256,7 @@ async fn batches_of_one_feed_take_turns_on_their_keys() {
         .unwrap();
     let writers = {
         let (sa, sb) = (store.clone(), PostgresStore::connect(db.url()).await.unwrap());
-        tokio::spawn(
-            async move { tokio::join!(sa.write_feed_chunk(&ca), sb.write_feed_chunk(&cb)) },
-        )
+        tokio::spawn(async move { tokio::join!(sa.write_feed_chunk(ca), sb.write_feed_chunk(cb)) })
     };
     until_sessions_wait(&mut observer, 2).await;
     held.rollback().await.unwrap();
@@ -299,13 +297,13 @@ async fn without_the_privilege_postgresql_checks_feed_references() {
     let mut stranger = wage("income|p9".into(), 5, 1);
     stranger.observation.family = FamilyId(99);
     let bad = chunk(id, vec![wage("income|p1".into(), 1, 100), stranger]);
-    let err = store.write_feed_chunk(&bad).await.unwrap_err();
+    let err = store.write_feed_chunk(bad).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "a fact of an unknown family: {err:?}");
     assert_eq!(store.bulk_checks_references_itself(), Some(false));
     assert_eq!(keyed_facts(&store).await, (0, 0));
 
     let good = chunk(id, (1..=5).map(|n| wage(format!("income|p{n}"), n, 100 * n)).collect());
-    let outcome = store.write_feed_chunk(&good).await.unwrap();
+    let outcome = store.write_feed_chunk(good).await.unwrap();
     assert_eq!(outcome.facts_stored, 5);
     assert_eq!(store.changed_families(id).await.unwrap().len(), 5);
     store
@@ -337,10 +335,10 @@ async fn with_no_connection_to_spare_references_are_checked_in_the_chunk() {
     let mut stranger = wage("income|p9".into(), 5, 1);
     stranger.observation.person = Some(PersonId(99));
     let bad = chunk(id, vec![wage("income|p1".into(), 1, 100), stranger]);
-    let err = store.write_feed_chunk(&bad).await.unwrap_err();
+    let err = store.write_feed_chunk(bad).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "a fact of an unknown person: {err:?}");
     let good = chunk(id, (1..=5).map(|n| wage(format!("income|p{n}"), n, 100 * n)).collect());
-    assert_eq!(store.write_feed_chunk(&good).await.unwrap().facts_stored, 5);
+    assert_eq!(store.write_feed_chunk(good).await.unwrap().facts_stored, 5);
     assert_eq!(store.pool().size(), max, "no connection was added");
     drop(held);
     assert_eq!(keyed_facts(&store).await, (5, 5));

@@ -322,7 +322,7 @@ pub async fn a_chunk_stores_facts_pending_rows_and_report_lines(store: &dyn Stor
     ];
     let c = chunk(id, 0, rows, pending_rows.clone(), issues.clone(), 2);
     assert_eq!(c.counts, ChunkCounts { rows_read: 9, rejected: 2, warnings: 1 });
-    let outcome = store.write_feed_chunk(&c).await.unwrap();
+    let outcome = store.write_feed_chunk(c.clone()).await.unwrap();
     assert_eq!(
         outcome,
         ChunkOutcome { accepted: 4, duplicates: 0, superseded: 0, repeats: 0, facts_stored: 5 }
@@ -379,7 +379,7 @@ pub async fn repeated_facts_are_duplicates_and_changed_ones_supersede(store: &dy
             row(5, vec![tenure(F_ERLAN, "own")]),
         ],
     );
-    store.write_feed_chunk(&first).await.unwrap();
+    store.write_feed_chunk(first).await.unwrap();
     store.complete_feed_batch(a, 4, STARTED).await.unwrap();
 
     // Observed earlier than the facts they correct: the card still shows the corrections.
@@ -400,7 +400,7 @@ pub async fn repeated_facts_are_duplicates_and_changed_ones_supersede(store: &dy
             row(7, vec![earlier(tenure(F_ERLAN, "rent"))]),
         ],
     );
-    let outcome = store.write_feed_chunk(&second).await.unwrap();
+    let outcome = store.write_feed_chunk(second.clone()).await.unwrap();
     assert_eq!(
         outcome,
         ChunkOutcome { accepted: 4, duplicates: 2, superseded: 2, repeats: 0, facts_stored: 3 },
@@ -441,7 +441,7 @@ pub async fn repeated_facts_are_duplicates_and_changed_ones_supersede(store: &dy
             row(10, vec![open_ended]),
         ],
     );
-    let outcome = store.write_feed_chunk(&third).await.unwrap();
+    let outcome = store.write_feed_chunk(third).await.unwrap();
     assert_eq!(
         outcome,
         ChunkOutcome { accepted: 6, duplicates: 3, superseded: 5, repeats: 8, facts_stored: 6 },
@@ -459,7 +459,7 @@ pub async fn repeated_facts_are_duplicates_and_changed_ones_supersede(store: &dy
     for fact in again.rows.iter_mut().flat_map(|r| r.facts.iter_mut()) {
         fact.observation.batch = d.batch.id;
     }
-    let outcome = store.write_feed_chunk(&again).await.unwrap();
+    let outcome = store.write_feed_chunk(again).await.unwrap();
     assert_eq!(
         outcome,
         ChunkOutcome { accepted: 1, duplicates: 5, superseded: 0, repeats: 0, facts_stored: 0 },
@@ -476,7 +476,7 @@ pub async fn rows_repeating_their_batch_get_its_repeat_note(store: &dyn Store) {
     loaded(store).await;
     let a = store.start_feed_batch(&new_batch("a", "january.csv"), &[]).await.unwrap().batch.id;
     let first = rows_only(a, 0, vec![row(2, vec![wage(P_AIGUL, F_SERIKBAYEV, FEB, 130_000)])]);
-    store.write_feed_chunk(&first).await.unwrap();
+    store.write_feed_chunk(first).await.unwrap();
     store.complete_feed_batch(a, 1, STARTED).await.unwrap();
 
     let b = store.start_feed_batch(&new_batch("b", "february.csv"), &[]).await.unwrap().batch.id;
@@ -494,7 +494,7 @@ pub async fn rows_repeating_their_batch_get_its_repeat_note(store: &dyn Store) {
         vec![issue(3, 0, IssueVerdict::Warning, "money.rounded")],
         0,
     );
-    let outcome = store.write_feed_chunk(&one).await.unwrap();
+    let outcome = store.write_feed_chunk(one).await.unwrap();
     assert_eq!(
         outcome,
         ChunkOutcome { accepted: 1, duplicates: 2, superseded: 0, repeats: 1, facts_stored: 1 },
@@ -508,7 +508,7 @@ pub async fn rows_repeating_their_batch_get_its_repeat_note(store: &dyn Store) {
             row(6, vec![wage(P_DANIYAR, F_AKHMETOV, FEB, 410_000)]),
         ],
     );
-    let outcome = store.write_feed_chunk(&two).await.unwrap();
+    let outcome = store.write_feed_chunk(two).await.unwrap();
     assert_eq!(
         outcome,
         ChunkOutcome { accepted: 2, duplicates: 0, superseded: 1, repeats: 1, facts_stored: 2 },
@@ -549,7 +549,7 @@ pub async fn a_chunk_off_its_resume_point_changes_nothing(store: &dyn Store) {
         vec![issue(3, 0, IssueVerdict::Rejected, "value.missing")],
         1,
     );
-    store.write_feed_chunk(&first).await.unwrap();
+    store.write_feed_chunk(first).await.unwrap();
     let after_first = store.batch_record(id).await.unwrap().unwrap();
     assert_eq!(counts(&after_first), (2, 1, 0, 0, 1, 0, 0));
     let stats = store.stats().await.unwrap();
@@ -565,11 +565,11 @@ pub async fn a_chunk_off_its_resume_point_changes_nothing(store: &dyn Store) {
         )
     };
     for stale in [0, 1, 3] {
-        let err = store.write_feed_chunk(&next(stale)).await.unwrap_err();
+        let err = store.write_feed_chunk(next(stale)).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "resuming at {stale}: {err:?}");
     }
     let unknown = FeedChunk { batch: BatchId(99), ..next(2) };
-    let err = store.write_feed_chunk(&unknown).await.unwrap_err();
+    let err = store.write_feed_chunk(unknown).await.unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "an unknown batch: {err:?}");
     assert_eq!(store.batch_record(id).await.unwrap(), Some(after_first.clone()));
     assert_eq!(store.stats().await.unwrap(), stats);
@@ -578,11 +578,11 @@ pub async fn a_chunk_off_its_resume_point_changes_nothing(store: &dyn Store) {
     assert_eq!(store.batch_issues(id, None, 100).await.unwrap().len(), 1);
     assert_eq!(store.changed_families(id).await.unwrap(), vec![F_SERIKBAYEV]);
 
-    store.write_feed_chunk(&next(2)).await.unwrap();
+    store.write_feed_chunk(next(2)).await.unwrap();
     let record = store.batch_record(id).await.unwrap().unwrap();
     assert_eq!(counts(&record), (4, 2, 0, 1, 1, 0, 1));
     store.complete_feed_batch(id, 4, STARTED + Duration::hours(1)).await.unwrap();
-    let err = store.write_feed_chunk(&next(4)).await.unwrap_err();
+    let err = store.write_feed_chunk(next(4)).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "a complete batch: {err:?}");
 }
 
@@ -603,7 +603,7 @@ pub async fn a_failing_chunk_leaves_nothing_behind(store: &dyn Store) {
         pending(4, PendingReason::NoFamily, Some(iin.clone())),
     ];
     let bad_pending = chunk(id, 0, rows.clone(), pending_rows, vec![], 0);
-    let err = store.write_feed_chunk(&bad_pending).await.unwrap_err();
+    let err = store.write_feed_chunk(bad_pending).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "a pending line twice: {err:?}");
     assert_no_personal_data(&err, &[&iin, "Сейітова", "Әсел", "1979-04-23"]);
 
@@ -612,13 +612,13 @@ pub async fn a_failing_chunk_leaves_nothing_behind(store: &dyn Store) {
         issue(5, 0, IssueVerdict::Rejected, "value.missing"),
     ];
     let bad_issues = chunk(id, 0, rows.clone(), vec![], issues, 1);
-    let err = store.write_feed_chunk(&bad_issues).await.unwrap_err();
+    let err = store.write_feed_chunk(bad_issues).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "a report line twice: {err:?}");
 
     let mut stranger = rows.clone();
     stranger.push(row(6, vec![wage(P_KIM, FamilyId(999), FEB, 1)]));
     let bad_family = rows_only(id, 0, stranger);
-    let err = store.write_feed_chunk(&bad_family).await.unwrap_err();
+    let err = store.write_feed_chunk(bad_family).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "a fact of an unknown family: {err:?}");
 
     assert_eq!(store.stats().await.unwrap(), stats);
@@ -628,7 +628,7 @@ pub async fn a_failing_chunk_leaves_nothing_behind(store: &dyn Store) {
     assert!(store.batch_issues(id, None, 100).await.unwrap().is_empty());
     assert_eq!(wage_on_card(store, F_SERIKBAYEV, P_ARMAN).await.map(|w| w.1), Some(BATCH_UPDATE));
 
-    let outcome = store.write_feed_chunk(&rows_only(id, 0, rows)).await.unwrap();
+    let outcome = store.write_feed_chunk(rows_only(id, 0, rows)).await.unwrap();
     assert_eq!(outcome.facts_stored, 2);
     assert_eq!(wage_on_card(store, F_SERIKBAYEV, P_ARMAN).await, Some((300_000, id, Some(2))));
 }
@@ -639,7 +639,7 @@ pub async fn completing_checks_the_resume_point(store: &dyn Store) {
     loaded(store).await;
     let id = store.start_feed_batch(&new_batch("k", "done.csv"), &[]).await.unwrap().batch.id;
     let c = rows_only(id, 0, vec![row(2, vec![wage(P_ARMAN, F_SERIKBAYEV, FEB, 300_000)])]);
-    store.write_feed_chunk(&c).await.unwrap();
+    store.write_feed_chunk(c).await.unwrap();
     let running = store.batch_record(id).await.unwrap().unwrap();
     let at = datetime!(2026-03-02 10:30:00 UTC);
     let err = store.complete_feed_batch(id, 0, at).await.unwrap_err();
@@ -677,7 +677,7 @@ pub async fn failing_a_batch_takes_back_what_it_wrote(store: &dyn Store) {
             row(3, vec![wage(P_AIGUL, F_SERIKBAYEV, FEB, 130_000)]),
         ],
     );
-    store.write_feed_chunk(&first).await.unwrap();
+    store.write_feed_chunk(first).await.unwrap();
     let a_done = store.complete_feed_batch(a, 2, STARTED).await.unwrap();
 
     let header = vec![issue(1, 0, IssueVerdict::Warning, "header.unknown_column")];
@@ -697,7 +697,7 @@ pub async fn failing_a_batch_takes_back_what_it_wrote(store: &dyn Store) {
         vec![issue(7, 0, IssueVerdict::Rejected, "value.missing")],
         1,
     );
-    let outcome = store.write_feed_chunk(&second).await.unwrap();
+    let outcome = store.write_feed_chunk(second.clone()).await.unwrap();
     assert_eq!(
         outcome,
         ChunkOutcome { accepted: 3, duplicates: 1, superseded: 2, repeats: 1, facts_stored: 3 }
@@ -747,7 +747,7 @@ pub async fn failing_a_batch_takes_back_what_it_wrote(store: &dyn Store) {
         }
     );
     assert_eq!(store.batch_issues(b_id, None, 100).await.unwrap(), new_header);
-    let outcome = store.write_feed_chunk(&second).await.unwrap();
+    let outcome = store.write_feed_chunk(second).await.unwrap();
     assert_eq!(
         outcome,
         ChunkOutcome { accepted: 3, duplicates: 1, superseded: 2, repeats: 1, facts_stored: 3 }
@@ -767,7 +767,7 @@ pub async fn failing_a_batch_keeps_later_corrections(store: &dyn Store) {
         let new = new_batch(&format!("v{n}"), "x.csv");
         let id = store.start_feed_batch(&new, &[]).await.unwrap().batch.id;
         let c = rows_only(id, 0, vec![row(2, vec![wage(P_AIGUL, F_SERIKBAYEV, FEB, amount)])]);
-        store.write_feed_chunk(&c).await.unwrap();
+        store.write_feed_chunk(c).await.unwrap();
         store.complete_feed_batch(id, 1, STARTED).await.unwrap();
         ids.push(id);
     }
@@ -780,7 +780,7 @@ pub async fn failing_a_batch_keeps_later_corrections(store: &dyn Store) {
     // And the first value is a duplicate again, not a second current fact.
     let d = store.start_feed_batch(&new_batch("v4", "x.csv"), &[]).await.unwrap().batch.id;
     let c = rows_only(d, 0, vec![row(2, vec![wage(P_AIGUL, F_SERIKBAYEV, FEB, 130_000)])]);
-    assert_eq!(store.write_feed_chunk(&c).await.unwrap().duplicates, 1);
+    assert_eq!(store.write_feed_chunk(c).await.unwrap().duplicates, 1);
 }
 
 /// Each IIN resolves, in the order asked, to its person and the family of the membership that
@@ -929,7 +929,7 @@ pub async fn report_lines_page_in_line_and_seq_order(store: &dyn Store) {
         .collect();
     let rejected = issues.iter().filter(|i| i.verdict != IssueVerdict::Warning).count();
     let c = chunk(id, 0, vec![], vec![], issues.clone(), i64::try_from(rejected).unwrap());
-    store.write_feed_chunk(&c).await.unwrap();
+    store.write_feed_chunk(c).await.unwrap();
     issues.extend(header);
     issues.sort_by_key(|i| (i.line, i.seq));
 
