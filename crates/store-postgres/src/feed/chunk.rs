@@ -60,6 +60,9 @@ const RECORD: &str = "WITH superseded AS (
         rows_superseded = rows_superseded + $6, warnings = warnings + $7
     WHERE id = $1";
 
+/// For this transaction only.
+const ASYNC_COMMIT: &str = "SET LOCAL synchronous_commit = off";
+
 /// How many keys the first look samples: enough to notice a chunk that repeats stored periods,
 /// few enough to cost nothing.
 const SAMPLE: usize = 32;
@@ -123,6 +126,10 @@ async fn attempt(
 ) -> Result<ChunkOutcome, Stop> {
     let BulkTransaction { mut tx, triggers_off } =
         bulk::begin(pool, path, "starting a chunk write").await?;
+    // A chunk's commit need not wait for the log to reach the disk: if the server crashes first,
+    // the chunk and the resume point it moves are lost together, and the import, run again,
+    // writes the chunk again. Completing the batch waits, as every other commit does.
+    sqlx::raw_sql(ASYNC_COMMIT).execute(&mut *tx).await.map_err(fail("starting a chunk write"))?;
     claim(&mut tx, chunk).await?;
     let outcome = if !triggers_off {
         decide_and_write(&mut tx, chunk, lookup).await?
