@@ -111,6 +111,7 @@ macro_rules! store_contract_tests {
             a_chunk_stores_facts_pending_rows_and_report_lines,
             repeated_facts_are_duplicates_and_changed_ones_supersede,
             rows_repeating_their_batch_get_its_repeat_note,
+            a_large_chunk_decides_as_small_chunks_would,
             a_chunk_off_its_resume_point_changes_nothing,
             a_failing_chunk_leaves_nothing_behind,
             completing_checks_the_resume_point,

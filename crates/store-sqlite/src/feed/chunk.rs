@@ -3,9 +3,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use shanyraq_domain::BatchId;
-use shanyraq_store::{ChunkOutcome, FeedChunk, ImportIssue, StoreError, StoreResult};
+use shanyraq_store::{ChunkOutcome, FeedChunk, FeedFact, ImportIssue, StoreError, StoreResult};
 
-use super::facts::{FactWriter, Written};
+use super::facts::{FactWriter, GROUP, Written};
 use super::rows;
 use crate::error::store_error;
 use crate::write::{immediate, timestamp};
@@ -68,14 +68,17 @@ fn write_rows(
     tx: &Transaction<'_>,
     chunk: &FeedChunk,
 ) -> StoreResult<(ChunkOutcome, Vec<i64>, Vec<ImportIssue>)> {
-    let mut writer = FactWriter::new(tx, chunk.batch)?;
+    let facts: Vec<(u64, &FeedFact)> =
+        chunk.rows.iter().flat_map(|r| r.facts.iter().map(move |f| (r.line, f))).collect();
+    let written = write_facts(&mut FactWriter::new(tx, chunk.batch)?, &facts)?;
+    let mut written = written.into_iter();
     let mut outcome = ChunkOutcome::default();
     let mut families = Vec::new();
     let mut repeats = Vec::new();
     for row in &chunk.rows {
         let (mut stored, mut corrected, mut repeated) = (false, false, false);
-        for fact in &row.facts {
-            match writer.write(row.line, fact)? {
+        for (fact, written) in row.facts.iter().zip(written.by_ref()) {
+            match written {
                 Written::Duplicate { repeat } => {
                     repeated |= repeat;
                     continue;
@@ -107,6 +110,43 @@ fn write_rows(
     families.sort_unstable();
     families.dedup();
     Ok((outcome, families, repeats))
+}
+
+/// Writes `facts` (file line, fact) in order and says what became of each. Whole groups go in
+/// one statement each; a group in which some fact found its key held is finished fact by fact
+/// (the facts it stored are found by their key), and the next few groups go fact by fact too,
+/// since a file that repeats stored facts tends to repeat many.
+fn write_facts(
+    writer: &mut FactWriter<'_>,
+    facts: &[(u64, &FeedFact)],
+) -> StoreResult<Vec<Written>> {
+    /// Groups written fact by fact after a group in which a key was held.
+    const CAUTIOUS_GROUPS: usize = 8;
+    let mut written = Vec::with_capacity(facts.len());
+    let mut cautious = 0usize;
+    for group in facts.chunks(GROUP) {
+        if group.len() < GROUP || cautious > 0 {
+            cautious = cautious.saturating_sub(1);
+            for (line, fact) in group {
+                written.push(writer.write(*line, fact)?);
+            }
+            continue;
+        }
+        let stored = writer.insert_group(group)?;
+        if stored == group.len() {
+            written.extend(std::iter::repeat_n(Written::New, group.len()));
+            continue;
+        }
+        cautious = CAUTIOUS_GROUPS;
+        for (line, fact) in group {
+            if stored > 0 && writer.stored_here(*line, fact)? {
+                written.push(Written::New);
+            } else {
+                written.push(writer.write(*line, fact)?);
+            }
+        }
+    }
+    Ok(written)
 }
 
 /// Why a chunk could not claim its batch: there is no such batch, or it is not running at the

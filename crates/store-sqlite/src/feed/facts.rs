@@ -10,7 +10,7 @@ use shanyraq_domain::{BatchId, Observation};
 use shanyraq_store::{FeedFact, StoreError, StoreResult};
 
 use super::read::line_number;
-use crate::bulk::Target;
+use crate::bulk::{ROWS_PER_STATEMENT, Target};
 use crate::codec::{DateText, opt_date};
 use crate::error::{store_error, write_error};
 use crate::write::value_columns;
@@ -39,9 +39,15 @@ const UNLESS_CURRENT: &str =
 
 /// Stores one fact unless a current fact holds its natural key.
 static INSERT: LazyLock<String> = LazyLock::new(|| OBSERVATIONS.sql(1) + UNLESS_CURRENT);
+/// Stores a group of [`GROUP`] facts, each unless a current fact holds its key.
+static INSERT_GROUP: LazyLock<String> = LazyLock::new(|| OBSERVATIONS.sql(GROUP) + UNLESS_CURRENT);
+
+/// Facts a group insert writes: most facts of a feed are new, and one statement for many of
+/// them spares the engine most of its per-statement work.
+pub(crate) const GROUP: usize = ROWS_PER_STATEMENT;
 /// The current fact with a natural key, in the columns that decide whether a fact repeats it.
 const CURRENT: &str = "SELECT id, family_id, person_id, value_num, value_text, valid_from, \
-    valid_until, batch_id FROM observations WHERE natural_key = ?1 AND superseded_by IS NULL";
+    valid_until, batch_id, line FROM observations WHERE natural_key = ?1 AND superseded_by IS NULL";
 const SUPERSEDE: &str = "UPDATE observations SET superseded_by = ?1 WHERE id = ?2";
 
 /// What became of one fact. `repeat` when the current fact with its key was stored by the
@@ -60,6 +66,7 @@ pub(crate) enum Written {
 pub(crate) struct FactWriter<'c> {
     batch: BatchId,
     insert: CachedStatement<'c>,
+    insert_group: CachedStatement<'c>,
     current: CachedStatement<'c>,
     supersede: CachedStatement<'c>,
 }
@@ -70,6 +77,7 @@ impl<'c> FactWriter<'c> {
         Ok(FactWriter {
             batch,
             insert: prepare(&INSERT)?,
+            insert_group: prepare(&INSERT_GROUP)?,
             current: prepare(CURRENT)?,
             supersede: prepare(SUPERSEDE)?,
         })
@@ -105,32 +113,62 @@ impl<'c> FactWriter<'c> {
     /// Runs the insert; `false` when a current fact holds the key and nothing was
     /// written.
     fn insert(&mut self, line: u64, fact: &FeedFact) -> rusqlite::Result<bool> {
-        bind(&mut self.insert, self.batch, line, fact)?;
+        bind(&mut self.insert, 1, self.batch, line, fact)?;
         Ok(self.insert.raw_execute()? == 1)
+    }
+
+    /// Inserts [`GROUP`] facts (file line, fact) in one statement, each unless a current fact
+    /// holds its key; returns how many were stored. When fewer than all, the caller finds out
+    /// which with [`FactWriter::stored_here`] and writes the others with [`FactWriter::write`].
+    pub(crate) fn insert_group(&mut self, facts: &[(u64, &FeedFact)]) -> StoreResult<usize> {
+        debug_assert_eq!(facts.len(), GROUP);
+        let width = OBSERVATIONS.columns.len();
+        let run = |st: &mut Statement<'_>| {
+            for (i, (line, fact)) in facts.iter().enumerate() {
+                bind(st, i * width + 1, self.batch, *line, fact)?;
+            }
+            st.raw_execute()
+        };
+        run(&mut self.insert_group).map_err(|e| {
+            let first = facts.first().map_or(0, |f| f.0);
+            write_error(e, || format!("the facts from line {first}"))
+        })
+    }
+
+    /// Whether the current fact with the key of `fact` is the one this batch stored for file
+    /// line `line`: whether a group insert stored it.
+    pub(crate) fn stored_here(&mut self, line: u64, fact: &FeedFact) -> StoreResult<bool> {
+        let mut rows = self.current.query([fact.natural_key.as_str()]).map_err(store_error)?;
+        let Some(row) = rows.next().map_err(store_error)? else { return Ok(false) };
+        let batch: i64 = row.get(7).map_err(store_error)?;
+        let stored_line: Option<i64> = row.get(8).map_err(store_error)?;
+        Ok(batch == self.batch.0 && stored_line == Some(line_number(line)))
     }
 }
 
-/// Binds one fact's columns in [`OBSERVATIONS`] order, without allocating.
+/// Binds one fact's columns in [`OBSERVATIONS`] order from parameter `at` on, without
+/// allocating.
 fn bind(
     st: &mut Statement<'_>,
+    at: usize,
     batch: BatchId,
     line: u64,
     fact: &FeedFact,
 ) -> rusqlite::Result<()> {
     let o = &fact.observation;
     let (num, text) = value_columns(&o.value);
-    st.raw_bind_parameter(1, o.family.0)?;
-    st.raw_bind_parameter(2, o.person.map(|p| p.0))?;
-    st.raw_bind_parameter(3, o.indicator.as_str())?;
-    st.raw_bind_parameter(4, num)?;
-    st.raw_bind_parameter(5, text)?;
-    st.raw_bind_parameter(6, o.source.code())?;
-    st.raw_bind_parameter(7, DateText::new(o.observed_at))?;
-    st.raw_bind_parameter(8, DateText::new(o.valid_from))?;
-    st.raw_bind_parameter(9, opt_date(o.valid_until))?;
-    st.raw_bind_parameter(10, batch.0)?;
-    st.raw_bind_parameter(11, line_number(line))?;
-    st.raw_bind_parameter(12, fact.natural_key.as_str())
+    st.raw_bind_parameter(at, o.family.0)?;
+    st.raw_bind_parameter(at + 1, o.person.map(|p| p.0))?;
+    st.raw_bind_parameter(at + 2, o.indicator.as_str())?;
+    st.raw_bind_parameter(at + 3, num)?;
+    st.raw_bind_parameter(at + 4, text)?;
+    st.raw_bind_parameter(at + 5, o.source.code())?;
+    st.raw_bind_parameter(at + 6, DateText::new(o.observed_at))?;
+    st.raw_bind_parameter(at + 7, DateText::new(o.valid_from))?;
+    st.raw_bind_parameter(at + 8, opt_date(o.valid_until))?;
+    st.raw_bind_parameter(at + 9, batch.0)?;
+    st.raw_bind_parameter(at + 10, line_number(line))?;
+    st.raw_bind_parameter(at + 11, fact.natural_key.as_str())
 }
 
 /// The stored row's id (from [`CURRENT`]) when it says something else than `o`; `None` when

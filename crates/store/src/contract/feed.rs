@@ -536,6 +536,106 @@ pub async fn rows_repeating_their_batch_get_its_repeat_note(store: &dyn Store) {
     assert_eq!((note.column.as_str(), &note.args), ("period, code", &repeat_note().args));
 }
 
+/// A chunk of hundreds of rows (which a store may write in groups) decides every row as chunks of
+/// ten rows each would: new facts, facts an earlier batch stored (the same or changed), and rows
+/// repeating earlier rows of the file, in the same group of rows or an earlier one.
+pub async fn a_large_chunk_decides_as_small_chunks_would(store: &dyn Store) {
+    loaded(store).await;
+    let before = store.stats().await.unwrap().observations;
+    let people = [
+        (P_ARMAN, F_SERIKBAYEV),
+        (P_AIGUL, F_SERIKBAYEV),
+        (P_DANIYAR, F_AKHMETOV),
+        (P_ERLAN, F_ERLAN),
+    ];
+    // Fact `k` of the plan: a person's wage for a month, under `prefix`, so that the two
+    // batches compared below never share a key.
+    let fact = |prefix: &str, k: usize, amount: i64| {
+        let (person, family) = people[k % people.len()];
+        let month = time::Month::try_from(((k / 4) % 12 + 1) as u8).unwrap();
+        let first_day = Date::from_calendar_date(2015 + (k / 48) as i32, month, 1).unwrap();
+        let mut f = wage(person, family, first_day, amount);
+        f.natural_key = format!("{prefix}|{}", f.natural_key);
+        f
+    };
+    // (key, amount) of each row: 600 new keys; ten that repeat rows far earlier in the file;
+    // ten that change them; five that repeat those changes; 15 new keys again. The last 64
+    // rows mix all of these.
+    let mut plan: Vec<(usize, i64)> = (0..600).map(|k| (k, 1_000 + k as i64)).collect();
+    plan.extend((130..140).map(|k| (k, 1_000 + k as i64)));
+    plan.extend((140..150).map(|k| (k, 2_000 + k as i64)));
+    plan.extend((145..150).map(|k| (k, 2_000 + k as i64)));
+    plan.extend((600..615).map(|k| (k, 1_000 + k as i64)));
+    assert_eq!(plan.len(), 640);
+    // Stored by an earlier batch: keys 10–19 as the plan has them, 20–29 with other amounts.
+    let earlier = |prefix: &str| -> Vec<FeedFact> {
+        (10..30).map(|k| fact(prefix, k, if k < 20 { 1_000 + k as i64 } else { 7 })).collect()
+    };
+
+    let mut outcomes = Vec::new();
+    let mut issues = Vec::new();
+    for (n, prefix) in ["big", "small"].into_iter().enumerate() {
+        let old = new_batch(&format!("{prefix}0"), "old.csv");
+        let first = store.start_feed_batch(&old, &[]).await.unwrap().batch.id;
+        let rows: Vec<FeedRow> = earlier(prefix)
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| row(i as u64 + 2, vec![f]))
+            .collect();
+        store.write_feed_chunk(rows_only(first, 0, rows)).await.unwrap();
+        store.complete_feed_batch(first, 20, STARTED).await.unwrap();
+
+        let id = store.start_feed_batch(&new_batch(prefix, "new.csv"), &[]).await.unwrap();
+        let id = id.batch.id;
+        let rows: Vec<FeedRow> = plan
+            .iter()
+            .enumerate()
+            .map(|(i, &(k, amount))| row(i as u64 + 2, vec![fact(prefix, k, amount)]))
+            .collect();
+        let mut total = ChunkOutcome::default();
+        if n == 0 {
+            total = store.write_feed_chunk(rows_only(id, 0, rows)).await.unwrap();
+        } else {
+            for (i, few) in rows.chunks(10).enumerate() {
+                let chunk = rows_only(id, i as i64 * 10, few.to_vec());
+                let o = store.write_feed_chunk(chunk).await.unwrap();
+                total.accepted += o.accepted;
+                total.duplicates += o.duplicates;
+                total.superseded += o.superseded;
+                total.repeats += o.repeats;
+                total.facts_stored += o.facts_stored;
+            }
+        }
+        let record = store.complete_feed_batch(id, 640, STARTED).await.unwrap();
+        outcomes.push((total, counts(&record)));
+        let lines: Vec<(u64, u32, String)> = store
+            .batch_issues(id, None, 1_000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.line, i.seq, i.code))
+            .collect();
+        issues.push(lines);
+    }
+    assert_eq!(
+        outcomes[0].0,
+        ChunkOutcome {
+            accepted: 615,
+            duplicates: 25,
+            superseded: 20,
+            repeats: 25,
+            facts_stored: 615
+        },
+        "of the earlier batch's facts 10 repeated and 10 changed; of this file's rows 10 repeated, \
+         10 changed, and 5 repeated a change"
+    );
+    assert_eq!(outcomes[0], outcomes[1]);
+    assert_eq!(issues[0], issues[1]);
+    assert_eq!(issues[0].len(), 25);
+    let stored = store.stats().await.unwrap().observations - before;
+    assert_eq!(stored, 2 * (20 + 615));
+}
+
 /// A chunk is written only at its batch's resume point while the batch runs: otherwise
 /// `Conflict` (`NotFound` for an unknown batch), and nothing of the chunk is stored.
 pub async fn a_chunk_off_its_resume_point_changes_nothing(store: &dyn Store) {
