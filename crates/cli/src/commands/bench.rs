@@ -68,6 +68,9 @@ pub async fn import(db: &DbUrl, args: BenchImportArgs) -> anyhow::Result<()> {
         chunk: 2_000,
     };
     let generated = generate::generate_into(&store, &population).await?;
+    let backend = store.backend();
+    // The children are the only ones with the database open while they are timed.
+    drop(store);
     println!(
         "population:      {} families in {:.1} s",
         generated.written.families,
@@ -95,14 +98,18 @@ pub async fn import(db: &DbUrl, args: BenchImportArgs) -> anyhow::Result<()> {
     let as_of = args.population.as_of_or_default();
 
     // The dry run and the import run as child processes, so that each one's rate and peak
-    // memory are its own, not the generator's.
+    // memory are its own, not the generator's. Each timed run starts with what the runs before
+    // it wrote on disk, not still being written back while it runs.
+    settle();
     let dry = run_import(db, &file, &["--dry-run", "--as-of", &iso(as_of)], &work, "dry")?;
     let mut extra = vec!["--as-of".to_owned(), iso(as_of)];
     if let Some(rows) = args.chunk_rows {
         extra.extend(["--chunk-rows".to_owned(), rows.to_string()]);
     }
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    settle();
     let imported = run_import(db, &file, &extra, &work, "import")?;
+    settle();
 
     let (engine, baseline) = match db {
         DbUrl::Sqlite(_) => {
@@ -125,7 +132,7 @@ pub async fn import(db: &DbUrl, args: BenchImportArgs) -> anyhow::Result<()> {
 
     let rate = |rows: u64, d: Duration| rows as f64 / d.as_secs_f64().max(f64::EPSILON);
     let baseline_rate = rate(baseline.1, baseline.0);
-    println!("backend:         {:?}", store.backend());
+    println!("backend:         {backend:?}");
     println!("rows:            {} ({columns} columns, delimiter {delimiter:?})", imported.rows);
     for (name, run) in [("dry run:", &dry), ("import:", &imported)] {
         println!(
@@ -148,6 +155,15 @@ pub async fn import(db: &DbUrl, args: BenchImportArgs) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&work);
     }
     Ok(())
+}
+
+/// Flushes to disk what earlier steps left in the operating system's cache (`sync`), so that its
+/// write-back does not compete with the next timed run. Best effort: a benchmark without it is
+/// only noisier.
+fn settle() {
+    if let Err(e) = std::process::Command::new("sync").status() {
+        tracing::debug!(error = %e, "no sync before a timed run");
+    }
 }
 
 /// The header's delimiter and number of columns.
