@@ -1,5 +1,6 @@
 //! `shanyraq`: the one binary. Parses the command line and hands each subcommand to its module.
 
+mod alloc;
 mod cli;
 mod commands;
 mod rss;
@@ -17,6 +18,7 @@ use crate::cli::{BenchCommand, Cli, Command};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    alloc::return_freed_memory_at_once();
     let cli = Cli::parse();
     init_tracing();
     // `iin` needs no runtime and no database.
