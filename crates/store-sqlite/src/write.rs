@@ -226,7 +226,11 @@ fn bind_membership(st: &mut Statement<'_>, at: usize, m: &Membership) -> rusqlit
     st.raw_bind_parameter(at + 4, opt_date(m.until))
 }
 
-fn bind_observation(st: &mut Statement<'_>, at: usize, o: &Observation) -> rusqlite::Result<()> {
+pub(crate) fn bind_observation(
+    st: &mut Statement<'_>,
+    at: usize,
+    o: &Observation,
+) -> rusqlite::Result<()> {
     let (num, text) = value_columns(&o.value);
     st.raw_bind_parameter(at, o.family.0)?;
     st.raw_bind_parameter(at + 1, o.person.map(|p| p.0))?;

@@ -13,7 +13,7 @@ use super::read::line_number;
 use crate::bulk::{ROWS_PER_STATEMENT, Target};
 use crate::codec::{DateText, opt_date};
 use crate::error::{store_error, write_error};
-use crate::write::value_columns;
+use crate::write::{bind_observation, value_columns};
 
 const OBSERVATIONS: Target = Target {
     table: "observations",
@@ -113,7 +113,7 @@ impl<'c> FactWriter<'c> {
     /// Runs the insert; `false` when a current fact holds the key and nothing was
     /// written.
     fn insert(&mut self, line: u64, fact: &FeedFact) -> rusqlite::Result<bool> {
-        bind(&mut self.insert, 1, self.batch, line, fact)?;
+        bind(&mut self.insert, 1, line, fact)?;
         Ok(self.insert.raw_execute()? == 1)
     }
 
@@ -125,7 +125,7 @@ impl<'c> FactWriter<'c> {
         let width = OBSERVATIONS.columns.len();
         let run = |st: &mut Statement<'_>| {
             for (i, (line, fact)) in facts.iter().enumerate() {
-                bind(st, i * width + 1, self.batch, *line, fact)?;
+                bind(st, i * width + 1, *line, fact)?;
             }
             st.raw_execute()
         };
@@ -147,26 +147,9 @@ impl<'c> FactWriter<'c> {
 }
 
 /// Binds one fact's columns in [`OBSERVATIONS`] order from parameter `at` on, without
-/// allocating.
-fn bind(
-    st: &mut Statement<'_>,
-    at: usize,
-    batch: BatchId,
-    line: u64,
-    fact: &FeedFact,
-) -> rusqlite::Result<()> {
-    let o = &fact.observation;
-    let (num, text) = value_columns(&o.value);
-    st.raw_bind_parameter(at, o.family.0)?;
-    st.raw_bind_parameter(at + 1, o.person.map(|p| p.0))?;
-    st.raw_bind_parameter(at + 2, o.indicator.as_str())?;
-    st.raw_bind_parameter(at + 3, num)?;
-    st.raw_bind_parameter(at + 4, text)?;
-    st.raw_bind_parameter(at + 5, o.source.code())?;
-    st.raw_bind_parameter(at + 6, DateText::new(o.observed_at))?;
-    st.raw_bind_parameter(at + 7, DateText::new(o.valid_from))?;
-    st.raw_bind_parameter(at + 8, opt_date(o.valid_until))?;
-    st.raw_bind_parameter(at + 9, batch.0)?;
+/// allocating: the observation's (its batch is the chunk's), then the line and the key.
+fn bind(st: &mut Statement<'_>, at: usize, line: u64, fact: &FeedFact) -> rusqlite::Result<()> {
+    bind_observation(st, at, &fact.observation)?;
     st.raw_bind_parameter(at + 10, line_number(line))?;
     st.raw_bind_parameter(at + 11, fact.natural_key.as_str())
 }
