@@ -37,9 +37,10 @@ impl Duplicates {
         Duplicates { seen: HashSet::default(), max, forgotten: 0 }
     }
 
-    /// The key of a row accepted with an IIN: its IIN and canonical key, hashed. Keys are compared as the validator canonicalised them, so `01.02.2026` and
-    /// `2026-02-01` are the same period. Rows to be matched and rejected rows have none, and
-    /// are never duplicates here: an import finds a matched row's repeats when it is matched.
+    /// The key of a row accepted with an IIN: its IIN and canonical key, hashed. Keys are
+    /// compared as the validator canonicalised them, so `01.02.2026` and `2026-02-01` are the
+    /// same period. Rows to be matched and rejected rows have none, and are never duplicates
+    /// here: an import finds a matched row's repeats when it is matched.
     pub(crate) fn key_of(outcome: &Outcome) -> Option<u64> {
         let Outcome::Accepted { iin, key, .. } = outcome else { return None };
         let mut hasher = DefaultHasher::new();

@@ -294,6 +294,8 @@ impl ChunkBuilder {
         for row in valid {
             let (waiting, masked) = self.place(&row, &mut rows, &mut pending);
             let row_issues = issues::row_issues(&row.outcome, waiting, &masked);
+            // A row that does not wait is the one `place` just put among the facts: its repeat
+            // note, if the store gives it one, follows these lines.
             if let (Waiting::No, Some(placed)) = (waiting, rows.last_mut()) {
                 placed.issues_before = u32::try_from(row_issues.len()).unwrap_or(u32::MAX);
             }
