@@ -83,6 +83,12 @@ impl IndicatorKey {
     pub fn subject(self) -> Subject {
         self.0.subject
     }
+    /// The indicator's position in the catalogue, for tables indexed by indicator.
+    pub fn ordinal(self) -> usize {
+        // A key only ever points into `INDICATORS` (it is made from its entries).
+        let base = INDICATORS.as_ptr().addr();
+        (std::ptr::from_ref(self.0).addr() - base) / std::mem::size_of::<IndicatorDef>()
+    }
     /// Every indicator of the catalogue.
     pub fn all() -> impl Iterator<Item = IndicatorKey> {
         INDICATORS.iter().map(IndicatorKey)
