@@ -3,8 +3,10 @@
 //!
 //! This crate knows nothing of any SQL engine.
 
+pub mod assessment;
 pub mod error;
 pub mod feed;
+pub mod offers;
 pub mod port;
 pub mod records;
 pub mod url;
@@ -12,8 +14,10 @@ pub mod url;
 #[cfg(feature = "contract")]
 pub mod contract;
 
+pub use assessment::*;
 pub use error::{OpenFailure, StoreError, StoreResult};
 pub use feed::*;
+pub use offers::*;
 pub use port::{BatchStore, FeedStore, PopulationStore, SchemaStore, Store, TerritoryStore};
 pub use records::*;
 pub use url::{DbUrl, DbUrlError};

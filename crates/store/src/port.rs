@@ -7,7 +7,9 @@ use shanyraq_domain::{
 };
 use time::OffsetDateTime;
 
+use crate::assessment::AssessmentStore;
 use crate::error::StoreResult;
+use crate::offers::OfferStore;
 use crate::feed::{
     BatchPageRequest, BatchRecord, ChunkOutcome, FeedChunk, ImportIssue, IssueCursor, NewFeedBatch,
     PendingRow, ResolvedPerson,
@@ -160,11 +162,25 @@ pub trait FeedStore: Send + Sync {
 
 /// Everything the application needs, as one object.
 pub trait Store:
-    SchemaStore + TerritoryStore + BatchStore + PopulationStore + FeedStore + std::fmt::Debug
+    SchemaStore
+    + TerritoryStore
+    + BatchStore
+    + PopulationStore
+    + FeedStore
+    + AssessmentStore
+    + OfferStore
+    + std::fmt::Debug
 {
 }
 
 impl<T> Store for T where
-    T: SchemaStore + TerritoryStore + BatchStore + PopulationStore + FeedStore + std::fmt::Debug
+    T: SchemaStore
+        + TerritoryStore
+        + BatchStore
+        + PopulationStore
+        + FeedStore
+        + AssessmentStore
+        + OfferStore
+        + std::fmt::Debug
 {
 }
