@@ -16,7 +16,7 @@ use super::texts::{Lang, Texts};
 use super::vars::{Unit, Var, Variables};
 use crate::dates::parse_iso;
 
-/// Why a methodology file was refused: where, and what.
+/// Why a methodology file (or the catalogue of measures) was refused: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {key}: {problem}")]
 pub struct MethodologyError {
@@ -71,6 +71,8 @@ pub enum Problem {
     BadVersion,
     #[error("the file declares no rules")]
     NoRules,
+    #[error("a proactive measure needs an `eligible` rule and an `offer` message")]
+    ProactiveShape,
 }
 
 impl Problem {
@@ -96,6 +98,7 @@ impl Problem {
             Problem::BadDate(_) => "methodology.bad_date",
             Problem::BadVersion => "methodology.bad_version",
             Problem::NoRules => "methodology.no_rules",
+            Problem::ProactiveShape => "measures.proactive_shape",
         }
     }
 }
@@ -184,13 +187,13 @@ struct RawOverride {
 }
 
 /// Where errors point: the file's name and text.
-struct At<'a> {
-    file: &'a str,
-    text: &'a str,
+pub(crate) struct At<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) text: &'a str,
 }
 
 impl At<'_> {
-    fn error(
+    pub(crate) fn error(
         &self,
         span: Range<usize>,
         key: impl Into<String>,
@@ -460,7 +463,7 @@ fn cutoffs(at: &At<'_>, c: &RawCutoffs) -> Result<Cutoffs, MethodologyError> {
     Ok(Cutoffs { a: *c.a.get_ref(), b: *c.b.get_ref(), c: *c.c.get_ref(), d: *c.d.get_ref() })
 }
 
-fn texts(at: &At<'_>, t: &Spanned<Texts>, key: &str) -> Result<Texts, MethodologyError> {
+pub(crate) fn texts(at: &At<'_>, t: &Spanned<Texts>, key: &str) -> Result<Texts, MethodologyError> {
     if let Some(lang) = t.get_ref().missing() {
         return Err(at.error(
             t.span(),
@@ -506,7 +509,7 @@ pub(crate) fn placeholders(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A best guess at the key a syntax error is in: the nearest `[table]` header above it.
-fn syntax_key(text: &str, offset: usize) -> String {
+pub(crate) fn syntax_key(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
     before
         .lines()

@@ -17,7 +17,7 @@ use crate::indicators::INDICATORS;
 use crate::kato::Kato;
 use crate::money::Tenge;
 use crate::observation::{IndicatorKey, ObservationValue};
-use crate::person::{Disability, age_on};
+use crate::person::{Disability, Language, age_on};
 use crate::territory::SettlementType;
 
 use super::vars::Var;
@@ -30,6 +30,8 @@ pub struct MemberInput {
     pub birth_date: Date,
     pub disability: Option<Disability>,
     pub death_date: Option<Date>,
+    /// The language they prefer to be written to (persons.language), for offers.
+    pub language: Option<Language>,
     /// The membership's dates (`until` exclusive).
     pub from: Date,
     pub until: Option<Date>,

@@ -59,6 +59,7 @@ impl Builder {
             birth_date: birth,
             disability: None,
             death_date: None,
+            language: None,
             from: date!(2010 - 01 - 01).min(birth),
             until: None,
         });

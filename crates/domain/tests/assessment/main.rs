@@ -5,5 +5,6 @@
 mod bad_files;
 mod common;
 mod golden;
+mod measures;
 mod properties;
 mod versions;
