@@ -212,6 +212,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_methodology_guide_lists_every_variable() {
+        let guide = include_str!("../../../../docs/methodology.md");
+        for v in Var::ALL {
+            assert!(guide.contains(&format!("| `{}` |", v.key())), "{} missing", v.key());
+        }
+    }
+
+    #[test]
     fn keys_are_unique_and_slots_follow_the_list() {
         let mut keys: Vec<_> = Var::ALL.iter().map(|v| v.key()).collect();
         keys.sort_unstable();
