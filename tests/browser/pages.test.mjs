@@ -47,6 +47,13 @@ const PAGES = [
   { name: 'docs-kk', path: '/api/docs?lang=kk', lang: 'kk', status: 200 },
   { name: 'docs-ru', path: '/api/docs?lang=ru', lang: 'ru', status: 200 },
   { name: 'docs-en', path: '/api/docs?lang=en', lang: 'en', status: 200 },
+  // The demo assesses every family, so family 1 has a level, an explanation and a history.
+  { name: 'family-default', path: '/families/1', lang: DEFAULT_LANG, status: 200 },
+  { name: 'family-kk', path: '/families/1?lang=kk', lang: 'kk', status: 200 },
+  { name: 'family-ru', path: '/families/1?lang=ru', lang: 'ru', status: 200 },
+  { name: 'family-en', path: '/families/1?lang=en', lang: 'en', status: 200 },
+  { name: 'family-for-family-kk', path: '/families/1?audience=family&lang=kk', lang: 'kk', status: 200 },
+  { name: 'family-unknown', path: '/families/999999999', lang: DEFAULT_LANG, status: 404 },
   { name: 'not-found-default', path: '/no-such-page', lang: DEFAULT_LANG, status: 404 },
   { name: 'not-found-en', path: '/no-such-page?lang=en', lang: 'en', status: 404 },
 ];
@@ -243,6 +250,29 @@ describe('language choice', () => {
     const { context, page } = await open('/', { locale: 'ru-RU' });
     try {
       assert.equal(await page.getAttribute('html', 'lang'), 'ru');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('family page', () => {
+  test('shows the level as letter and word, the reasons and the history', async () => {
+    const { context, page } = await open('/families/1?lang=kk');
+    try {
+      const level = (await page.locator('p.level').innerText()).trim();
+      assert.match(level, /^[A-E] — \S/, `the level is its letter and its word: ${level}`);
+      assert.match(await page.locator('p.level').getAttribute('class'), /\blevel-[a-e]\b/);
+      assert.ok((await page.locator('ul.reasons > li').count()) > 0, 'the reasons are listed');
+      assert.ok((await page.locator('table tbody tr').count()) > 0, 'the level history is a table');
+      assert.match(await page.locator('table tbody td').first().innerText(), /^\d{2}\.\d{2}\.\d{4}$/);
+      // The explanation for the family is one click away, and keeps the language.
+      await page.click('a[href="/families/1?audience=family"]');
+      assert.equal(await page.getAttribute('html', 'lang'), 'kk');
+      assert.equal(await page.locator('.audience strong[aria-current="page"]').innerText(), 'отбасына');
+      await page.click('nav a[hreflang="ru"]');
+      assert.equal(await page.getAttribute('html', 'lang'), 'ru');
+      assert.match(page.url(), /audience=family/);
     } finally {
       await context.close();
     }

@@ -1,5 +1,6 @@
 //! Errors of the application layer, with stable codes the web layer translates.
 
+use shanyraq_domain::assessment::MethodologyError;
 use shanyraq_store::StoreError;
 use shanyraq_synth::SynthError;
 
@@ -13,6 +14,9 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Synth(#[from] SynthError),
+    /// A methodology file was refused: file, line, key and what.
+    #[error(transparent)]
+    Methodology(#[from] MethodologyError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -25,6 +29,7 @@ impl AppError {
             AppError::InvalidInput { code, .. } => code,
             AppError::Store(e) => e.code(),
             AppError::Synth(e) => e.code(),
+            AppError::Methodology(e) => e.code(),
             AppError::Internal(_) => "internal",
         }
     }

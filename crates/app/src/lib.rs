@@ -3,6 +3,7 @@
 //! The web layer and the command line call these; they never reach a store backend directly.
 //! This crate knows nothing of HTTP.
 
+pub mod assess;
 pub mod clock;
 pub mod database;
 pub mod error;

@@ -3,13 +3,17 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use shanyraq_domain::{BatchId, FamilyId, Iin, Kato, Territory};
+use shanyraq_domain::assessment::Trigger;
+use shanyraq_domain::{BatchId, FamilyId, Iin, Kato, KatoLevel, Territory};
 use shanyraq_store::{
-    Backend, BatchPageRequest, BatchRecord, FamilyCursor, FamilyPage, FamilyRecord, PageRequest,
-    PersonRecord, Store, StoreStats,
+    Backend, BatchPageRequest, BatchRecord, FamilyCursor, FamilyPage, FamilyRecord, LevelCount,
+    Movement, OfferRecord, OutboxMessage, PageRequest, PersonRecord, Store, StoreStats, TaskRecord,
 };
 use time::{Date, UtcOffset};
 
+use crate::assess::{
+    self, AssessOptions, AssessSummary, AssessmentView, InstallOutcome, Methodologies,
+};
 use crate::clock::{Clock, KAZAKHSTAN_UTC_OFFSET, date_at};
 use crate::error::AppError;
 use crate::import::{ImportOptions, ImportSummary};
@@ -138,6 +142,126 @@ impl Services {
         limit: u32,
     ) -> Result<Vec<BatchRecord>, AppError> {
         Ok(self.store.list_batches(BatchPageRequest { before, limit }).await?)
+    }
+
+    /// Checks and installs a methodology file. A new version that is in force today
+    /// re-assesses every family (trigger `methodology`); the summary says what it did.
+    pub async fn install_methodology(
+        &self,
+        file_name: &str,
+        text: &str,
+    ) -> Result<(InstallOutcome, Option<AssessSummary>), AppError> {
+        let outcome = assess::install(&self.store, file_name, text, self.clock.now()).await?;
+        let today = self.today();
+        if !outcome.new || outcome.effective_from > today {
+            return Ok((outcome, None));
+        }
+        let in_force = Methodologies::load(&self.store).await?.in_force(today)?.version.clone();
+        if in_force != outcome.version {
+            return Ok((outcome, None));
+        }
+        let options = AssessOptions::new(today, Trigger::Methodology);
+        let summary = assess::assess_all(&self.store, options, |_| {}).await?;
+        Ok((outcome, Some(summary)))
+    }
+
+    /// Installs the bundled methodology if none is installed.
+    pub async fn ensure_methodology(&self) -> Result<Option<InstallOutcome>, AppError> {
+        assess::ensure_default(&self.store, self.clock.now()).await
+    }
+
+    pub async fn methodologies(&self) -> Result<Methodologies, AppError> {
+        Methodologies::load(&self.store).await
+    }
+
+    /// Assesses every family as of `on` (default today) and stores the results.
+    pub async fn assess_all(
+        &self,
+        on: Option<Date>,
+        trigger: Trigger,
+        progress: impl FnMut(u64),
+    ) -> Result<AssessSummary, AppError> {
+        let options = AssessOptions::new(on.unwrap_or_else(|| self.today()), trigger);
+        assess::assess_all(&self.store, options, progress).await
+    }
+
+    /// Re-assesses the families whose facts changed since they were last assessed.
+    pub async fn assess_changed(&self) -> Result<AssessSummary, AppError> {
+        assess::assess_changed(&self.store, self.today(), self.clock.now()).await
+    }
+
+    /// Assesses the given families today.
+    pub async fn assess_families(
+        &self,
+        ids: &[FamilyId],
+        trigger: Trigger,
+    ) -> Result<AssessSummary, AppError> {
+        assess::assess_families(&self.store, ids, AssessOptions::new(self.today(), trigger)).await
+    }
+
+    /// A family's stored assessment with its history; `None` if never assessed.
+    pub async fn assessment(&self, family: FamilyId) -> Result<Option<AssessmentView>, AppError> {
+        assess::view(&self.store, family).await
+    }
+
+    /// Families by level in `root`'s subtree, grouped at `depth`.
+    pub async fn level_counts(
+        &self,
+        root: Kato,
+        depth: KatoLevel,
+    ) -> Result<Vec<LevelCount>, AppError> {
+        self.territory(root).await?;
+        Ok(self.store.level_counts(root, depth).await?)
+    }
+
+    /// Movements between levels from `from` to `to` in `root`'s subtree.
+    pub async fn level_movements(
+        &self,
+        root: Kato,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<Movement>, AppError> {
+        if from > to {
+            return Err(AppError::InvalidInput {
+                field: "from",
+                code: "stats.period",
+                reason: "the period starts after it ends".into(),
+            });
+        }
+        self.territory(root).await?;
+        Ok(self.store.level_movements(root, from, to).await?)
+    }
+
+    /// Expires offers left unanswered past their day; each becomes a follow-up task.
+    pub async fn expire_offers(&self) -> Result<Vec<OfferRecord>, AppError> {
+        assess::offers::expire(&self.store, self.today()).await
+    }
+
+    /// Records a family's answer to an offer.
+    pub async fn answer_offer(&self, id: i64, accept: bool) -> Result<OfferRecord, AppError> {
+        match self.store.answer_offer(id, accept, self.today()).await {
+            Err(shanyraq_store::StoreError::NotFound(_)) => {
+                Err(AppError::NotFound { what: "offer", id: id.to_string() })
+            }
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn family_offers(&self, family: FamilyId) -> Result<Vec<OfferRecord>, AppError> {
+        Ok(self.store.family_offers(family).await?)
+    }
+
+    /// Open follow-up tasks in `root`'s subtree.
+    pub async fn open_tasks(&self, root: Kato, limit: u32) -> Result<Vec<TaskRecord>, AppError> {
+        Ok(self.store.open_tasks(root, limit).await?)
+    }
+
+    /// Hands every undelivered message to `deliver` and marks it delivered.
+    pub async fn deliver_messages(
+        &self,
+        deliver: impl FnMut(&OutboxMessage) -> std::io::Result<()>,
+    ) -> Result<usize, AppError> {
+        assess::offers::deliver(&self.store, deliver, self.clock.now()).await
     }
 
     pub async fn batch(&self, id: BatchId) -> Result<BatchRecord, AppError> {

@@ -36,9 +36,99 @@ pub enum Command {
     Batches(BatchesArgs),
     /// Check IINs: one line per value; exit status 0 when all are valid.
     Iin(IinArgs),
+    /// Assess families' well-being levels and store the results.
+    Assess(AssessArgs),
+    /// Install, check and list methodology versions.
+    #[command(subcommand)]
+    Methodology(MethodologyCommand),
+    /// Families by level and territory, and movements between levels.
+    #[command(subcommand)]
+    Stats(StatsCommand),
+    /// Proactive offers: expire unanswered ones, deliver messages, record answers.
+    #[command(subcommand)]
+    Offers(OffersCommand),
     /// Measure.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["all", "changed", "family"])))]
+pub struct AssessArgs {
+    /// Every family, streaming.
+    #[arg(long)]
+    pub all: bool,
+    /// Only the families whose facts changed since they were last assessed.
+    #[arg(long)]
+    pub changed: bool,
+    /// These families (ids, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub family: Vec<i64>,
+    /// The day to assess as of (YYYY-MM-DD; default today). Only with --all.
+    #[arg(long, value_parser = parse_date, requires = "all")]
+    pub on: Option<time::Date>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MethodologyCommand {
+    /// Check a methodology file and install it; a new version in force today re-assesses
+    /// every family.
+    Install { file: std::path::PathBuf },
+    /// Check a methodology file without installing it.
+    Check { file: std::path::PathBuf },
+    /// The installed versions (* marks the one in force today).
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OffersCommand {
+    /// Expire offers nobody answered in time; each becomes a follow-up task for the district.
+    Expire,
+    /// Append every undelivered message to a file (JSON Lines) and mark it delivered: the
+    /// stand-in for an SMS gateway.
+    Deliver {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Record a family's answer to an offer.
+    Answer {
+        id: i64,
+        #[arg(long, conflicts_with = "decline", required_unless_present = "decline")]
+        accept: bool,
+        #[arg(long)]
+        decline: bool,
+    },
+    /// A family's offers.
+    List {
+        #[arg(long)]
+        family: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Families by level in a territory, by region, district …; with --from/--to, also the
+    /// movements between levels over the period.
+    Levels(StatsLevelsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatsLevelsArgs {
+    /// The territory (KATO code of a region, district …).
+    #[arg(long, value_parser = parse_kato)]
+    pub territory: Kato,
+    /// Group by `region`, `district`, `okrug` or `settlement`.
+    #[arg(long, default_value = "district")]
+    pub by: String,
+    #[arg(long, value_parser = parse_date, requires = "to")]
+    pub from: Option<time::Date>,
+    #[arg(long, value_parser = parse_date, requires = "from")]
+    pub to: Option<time::Date>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -49,6 +139,9 @@ pub struct ServeArgs {
     /// Language of pages when the browser states no preference: kk, ru or en.
     #[arg(long, env = "SHANYRAQ_LANGUAGE", default_value = "kk")]
     pub language: String,
+    /// Seconds between re-assessments of families whose facts changed (0: never).
+    #[arg(long, env = "SHANYRAQ_REASSESS_EVERY", default_value_t = 60)]
+    pub reassess_every: u64,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +272,9 @@ pub enum BenchCommand {
     /// Into an empty migrated database: generate a population, write its income feed, and
     /// measure the dry run, the import and the engine's own bulk loader on that file.
     Import(BenchImportArgs),
+    /// The assessment: the engine on families in memory, full runs from the store with
+    /// results written, and one family's re-assessment latency.
+    Assess(BenchAssessArgs),
 }
 
 #[derive(Debug, Args)]
@@ -210,4 +306,22 @@ fn parse_kato(s: &str) -> Result<Kato, String> {
 
 fn parse_date(s: &str) -> Result<time::Date, String> {
     shanyraq_domain::dates::parse_iso(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct BenchAssessArgs {
+    /// Generate this many families first if the database is empty.
+    #[arg(long)]
+    pub families: Option<u64>,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The day to assess as of (default today).
+    #[arg(long, value_parser = parse_date)]
+    pub on: Option<time::Date>,
+    /// Families held in memory for the engine's own figure.
+    #[arg(long, default_value_t = 200_000)]
+    pub engine_families: usize,
+    /// One-family re-assessments timed for the latency figure.
+    #[arg(long, default_value_t = 1_000)]
+    pub incremental: usize,
 }

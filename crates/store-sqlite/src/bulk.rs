@@ -24,6 +24,11 @@ pub(crate) struct Target {
 impl Target {
     /// `INSERT INTO table (…) VALUES (?1, …), (…)` for `rows` rows.
     pub(crate) fn sql(&self, rows: usize) -> String {
+        self.sql_then(rows, "")
+    }
+
+    /// [`Target::sql`] followed by `tail`: an `ON CONFLICT …` clause.
+    pub(crate) fn sql_then(&self, rows: usize, tail: &str) -> String {
         let width = self.columns.len();
         let verb = if self.skip_stored { "INSERT OR IGNORE" } else { "INSERT" };
         let mut sql = format!("{verb} INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
@@ -40,6 +45,7 @@ impl Target {
             }
             sql.push(')');
         }
+        sql.push_str(tail);
         sql
     }
 }
@@ -54,11 +60,24 @@ pub(crate) fn insert_all<T>(
     bind: impl Fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
     what: impl Fn(&[T]) -> String,
 ) -> StoreResult<()> {
+    insert_all_then(tx, target, "", items, bind, what)
+}
+
+/// [`insert_all`] with every statement followed by `tail`: an `ON CONFLICT …` clause (an
+/// upsert, say).
+pub(crate) fn insert_all_then<T>(
+    tx: &Transaction<'_>,
+    target: Target,
+    tail: &str,
+    items: &[T],
+    bind: impl Fn(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+    what: impl Fn(&[T]) -> String,
+) -> StoreResult<()> {
     let width = target.columns.len();
     let mut groups = items.chunks_exact(ROWS_PER_STATEMENT);
     if groups.len() > 0 {
         let mut st = tx
-            .prepare_cached(&target.sql(ROWS_PER_STATEMENT))
+            .prepare_cached(&target.sql_then(ROWS_PER_STATEMENT, tail))
             .map_err(|e| write_error(e, || target.table.to_owned()))?;
         for group in groups.by_ref() {
             run(&mut st, group, width, &bind).map_err(|e| write_error(e, || what(group)))?;
@@ -67,7 +86,7 @@ pub(crate) fn insert_all<T>(
     let rest = groups.remainder();
     if !rest.is_empty() {
         let mut st = tx
-            .prepare_cached(&target.sql(1))
+            .prepare_cached(&target.sql_then(1, tail))
             .map_err(|e| write_error(e, || target.table.to_owned()))?;
         for row in rest.chunks(1) {
             run(&mut st, row, width, &bind).map_err(|e| write_error(e, || what(row)))?;
@@ -99,5 +118,9 @@ mod tests {
         assert_eq!(t.sql(2), "INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4)");
         let ignoring = Target { skip_stored: true, ..t };
         assert_eq!(ignoring.sql(1), "INSERT OR IGNORE INTO t (a, b) VALUES (?1, ?2)");
+        assert_eq!(
+            t.sql_then(1, " ON CONFLICT (a) DO NOTHING"),
+            "INSERT INTO t (a, b) VALUES (?1, ?2) ON CONFLICT (a) DO NOTHING"
+        );
     }
 }

@@ -75,6 +75,24 @@ impl rusqlite::ToSql for IinText {
     }
 }
 
+/// A date from its stored text. The `YYYY-MM-DD` form the writers use for years 0–9999 is read
+/// digit by digit (a batch read meets millions of dates); any other text goes to
+/// [`dates::parse_iso`], so that both accept and refuse the same texts.
+pub(crate) fn parse_date(text: &[u8]) -> Option<Date> {
+    let shaped = text.len() == 10
+        && text[4] == b'-'
+        && text[7] == b'-'
+        && text.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return std::str::from_utf8(text).ok().and_then(|t| dates::parse_iso(t).ok());
+    }
+    let n = |at: usize, len: usize| {
+        text[at..at + len].iter().fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'))
+    };
+    let month = time::Month::try_from(u8::try_from(n(5, 2)).ok()?).ok()?;
+    Date::from_calendar_date(i32::from(n(0, 4)), month, u8::try_from(n(8, 2)).ok()?).ok()
+}
+
 /// A timestamp as RFC 3339 text in UTC.
 pub(crate) fn timestamp_text(t: OffsetDateTime) -> Result<String, time::error::Format> {
     t.to_offset(UtcOffset::UTC).format(&Rfc3339)
@@ -102,6 +120,36 @@ mod tests {
         }
         for d in [date!(0000 - 01 - 01), date!(9999 - 12 - 31), date!(-0001 - 06 - 01)] {
             assert_eq!(text(d), dates::iso(d));
+        }
+    }
+
+    #[test]
+    fn dates_read_back_as_the_domain_reads_them() {
+        let mut d = date!(1899 - 12 - 25);
+        while d < date!(2101 - 01 - 10) {
+            assert_eq!(parse_date(text(d).as_bytes()), Some(d));
+            d = d.next_day().unwrap();
+        }
+        let texts = [
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-01-00",
+            "2024-01-32",
+            "0000-01-01",
+            "9999-12-31",
+            "2024-1-01",
+            "2024/01/01",
+            "20240101",
+            "2024-01-01 ",
+            "-0001-06-01",
+            "+10000-01-01",
+            "",
+            "abcd-ef-gh",
+        ];
+        for t in texts {
+            assert_eq!(parse_date(t.as_bytes()), dates::parse_iso(t).ok(), "{t:?}");
         }
     }
 

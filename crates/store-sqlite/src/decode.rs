@@ -2,17 +2,22 @@
 //! date, an unknown code, a broken IIN) is `StoreError::Corrupt`, naming the table, row and
 //! column, never the value: it may be personal data, and error messages reach logs.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
 use rusqlite::Row;
 use rusqlite::types::ValueRef;
+use shanyraq_domain::indicators::ValueKind;
 use shanyraq_domain::{
     Address, BatchId, Disability, Family, FamilyId, Iin, IndicatorKey, Kato, KatoLevel, Language,
     Membership, Observation, ObservationId, ObservationValue, Person, PersonId, PersonName, Role,
-    SettlementType, Sex, Source, Territory, dates,
+    SettlementType, Sex, Source, Territory,
 };
 use shanyraq_store::{StoreError, StoreResult, StoredObservation};
 use time::{Date, OffsetDateTime};
 
-use crate::codec::parse_timestamp;
+use crate::codec::{parse_date, parse_timestamp};
 use crate::error::{corrupt, store_error};
 
 // What is wrong with a value, in words that do not repeat it.
@@ -38,6 +43,11 @@ impl<'r, 's> Cells<'r, 's> {
     pub(crate) fn new(row: &'r Row<'s>, table: &'static str, key_column: usize) -> Self {
         let key = row.get_ref(key_column).ok().and_then(|v| v.as_i64().ok()).unwrap_or(0);
         Cells { row, table, key }
+    }
+
+    /// The row's key, as read when the cells were made (0 if it was not an integer).
+    pub(crate) fn key(&self) -> i64 {
+        self.key
     }
 
     pub(crate) fn bad(&self, column: &str, why: &'static str) -> StoreError {
@@ -83,14 +93,19 @@ impl<'r, 's> Cells<'r, 's> {
     }
 
     pub(crate) fn date(&self, idx: usize, column: &str) -> StoreResult<Date> {
-        let text = self.str(idx, column)?;
-        dates::parse_iso(text).map_err(|_| self.bad(column, NOT_DATE))
+        match self.value(idx)? {
+            ValueRef::Text(text) => parse_date(text).ok_or_else(|| self.bad(column, NOT_DATE)),
+            _ => Err(self.bad(column, NOT_TEXT)),
+        }
     }
 
     pub(crate) fn opt_date(&self, idx: usize, column: &str) -> StoreResult<Option<Date>> {
-        match self.opt_str(idx, column)? {
-            Some(text) => dates::parse_iso(text).map(Some).map_err(|_| self.bad(column, NOT_DATE)),
-            None => Ok(None),
+        match self.value(idx)? {
+            ValueRef::Null => Ok(None),
+            ValueRef::Text(text) => {
+                parse_date(text).map(Some).ok_or_else(|| self.bad(column, NOT_DATE))
+            }
+            _ => Err(self.bad(column, NOT_TEXT)),
         }
     }
 
@@ -218,16 +233,64 @@ pub(crate) fn family(row: &Row<'_>) -> StoreResult<Family> {
 pub(crate) const OBSERVATION_COLUMNS: &str = "id, family_id, person_id, indicator, value_num, \
     value_text, source, observed_at, valid_from, valid_until, batch_id, line";
 
+/// FNV-1a: the catalogue's keys are short and trusted, and a batch read looks up millions.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Every indicator of the catalogue by its key's bytes: reading a key is a hash lookup, not a
+/// walk through the catalogue.
+static INDICATOR_BY_KEY: LazyLock<
+    HashMap<&'static [u8], IndicatorKey, BuildHasherDefault<KeyHasher>>,
+> = LazyLock::new(|| IndicatorKey::all().map(|k| (k.as_str().as_bytes(), k)).collect());
+
+impl Cells<'_, '_> {
+    /// The indicator key in column `idx`.
+    pub(crate) fn indicator(&self, idx: usize, column: &str) -> StoreResult<IndicatorKey> {
+        match self.value(idx)? {
+            ValueRef::Text(key) => {
+                INDICATOR_BY_KEY.get(key).copied().ok_or_else(|| self.bad(column, UNKNOWN_CODE))
+            }
+            _ => Err(self.bad(column, NOT_TEXT)),
+        }
+    }
+
+    /// The value of an `indicator` fact from its number and text columns at `num` and `num + 1`
+    /// (`value_num`, `value_text`). Only the column the indicator's kind reads is read:
+    /// [`ObservationValue::from_columns`] ignores the other.
+    pub(crate) fn fact_value(
+        &self,
+        indicator: IndicatorKey,
+        num: usize,
+    ) -> StoreResult<ObservationValue> {
+        let (num, text) = match indicator.kind() {
+            ValueKind::Money | ValueKind::Count | ValueKind::Flag => {
+                (self.opt_i64(num, "value_num")?, None)
+            }
+            ValueKind::Code | ValueKind::Date => (None, self.opt_str(num + 1, "value_text")?),
+        };
+        ObservationValue::from_columns(indicator, num, text)
+            .map_err(|_| self.bad("value_num/value_text", NOT_OF_KIND))
+    }
+}
+
 pub(crate) fn observation(row: &Row<'_>) -> StoreResult<StoredObservation> {
     let c = Cells::new(row, "observation", 0);
-    let indicator: IndicatorKey =
-        c.str(3, "indicator")?.parse().map_err(|_| c.bad("indicator", UNKNOWN_CODE))?;
-    let value = ObservationValue::from_columns(
-        indicator,
-        c.opt_i64(4, "value_num")?,
-        c.opt_str(5, "value_text")?,
-    )
-    .map_err(|_| c.bad("value_num/value_text", NOT_OF_KIND))?;
+    let indicator = c.indicator(3, "indicator")?;
+    let value = c.fact_value(indicator, 4)?;
     Ok(StoredObservation {
         id: ObservationId(c.i64(0, "id")?),
         observation: Observation {

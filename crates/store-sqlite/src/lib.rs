@@ -8,9 +8,14 @@
 //! is taken, so that loading a file twice stores nothing twice (module `feed` has the details
 //! and what a fact costs).
 //!
+//! Assessments carry volume too: a batch assessment reads every family a page at a time, each
+//! page a handful of range scans merged in memory, and writes its results with the same
+//! multi-row statements (module `assessment`).
+//!
 //! This crate knows nothing of HTTP or of the application's use cases: it implements
 //! [`shanyraq_store::Store`] and nothing more.
 
+mod assessment;
 pub mod baseline;
 mod bulk;
 mod checkpoint;
@@ -20,6 +25,7 @@ mod decode;
 mod error;
 mod feed;
 mod migrate;
+mod offers;
 mod pool;
 mod read;
 mod schema;

@@ -25,6 +25,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0001_foundation.sql"),
     },
     Migration { version: 2, name: "feeds", sql: include_str!("../migrations/0002_feeds.sql") },
+    Migration {
+        version: 3,
+        name: "assessment",
+        sql: include_str!("../migrations/0003_assessment.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -9,11 +9,15 @@ use rusqlite::Connection;
 use shanyraq_domain::{
     BatchId, FamilyId, Iin, ImportBatch, Kato, Territory, TerritoryTree, TreeVersion,
 };
+use shanyraq_domain::{KatoLevel, PersonId};
 use shanyraq_store::{
-    Backend, BatchPageRequest, BatchRecord, BatchStore, ChunkOutcome, FamilyPage, FamilyRecord,
-    FeedChunk, FeedStore, ImportIssue, IssueCursor, MigrationOutcome, NewFeedBatch, NextIds,
-    PageRequest, PendingRow, PersonRecord, PopulationChunk, PopulationStore, ResolvedPerson,
-    SchemaShape, SchemaStore, StoreError, StoreResult, StoreStats, TerritoryStore,
+    AssessmentChunk, AssessmentInput, AssessmentStore, Backend, BatchPageRequest, BatchRecord,
+    BatchStore, ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk, FeedStore, HistoryEntry,
+    ImportIssue, Installed, IssueCursor, LevelCount, MethodologyRecord, MigrationOutcome, Movement,
+    NewFeedBatch, NewOffer, NextIds, OfferRecord, OfferStore, OutboxMessage, PageRequest,
+    PendingRow, PersonRecord, PopulationChunk, PopulationStore, RegionMedian, ResolvedPerson,
+    SchemaShape, SchemaStore, StoreError, StoreResult, StoreStats, StoredAssessment,
+    StoredLevelEvent, TaskRecord, TerritoryStore,
 };
 use time::{Date, OffsetDateTime};
 use tokio::sync::Semaphore;
@@ -22,7 +26,7 @@ use crate::checkpoint::Checkpointer;
 use crate::conn::{Access, Role, check_file, open_connection};
 use crate::error::join_error;
 use crate::pool::ReaderPool;
-use crate::{feed, migrate, read, schema, write};
+use crate::{assessment, feed, migrate, offers, read, schema, write};
 
 /// Reader connections per store: enough for concurrent requests on two to eight cores without
 /// holding many page caches.
@@ -330,5 +334,131 @@ impl FeedStore for SqliteStore {
 
     async fn changed_families(&self, id: BatchId) -> StoreResult<Vec<FamilyId>> {
         self.read(move |conn| feed::changed_families(conn, id)).await
+    }
+}
+
+#[async_trait]
+impl AssessmentStore for SqliteStore {
+    async fn install_methodology(&self, m: &MethodologyRecord) -> StoreResult<Installed> {
+        let m = m.clone();
+        self.write(move |conn| assessment::install_methodology(conn, &m)).await
+    }
+
+    async fn methodologies(&self) -> StoreResult<Vec<MethodologyRecord>> {
+        self.read(assessment::methodologies).await
+    }
+
+    async fn assessment_inputs(
+        &self,
+        after: Option<FamilyId>,
+        limit: u32,
+    ) -> StoreResult<Vec<AssessmentInput>> {
+        self.read(move |conn| assessment::inputs_after(conn, after, limit)).await
+    }
+
+    async fn assessment_inputs_for(&self, ids: &[FamilyId]) -> StoreResult<Vec<AssessmentInput>> {
+        let ids = ids.to_vec();
+        self.read(move |conn| assessment::inputs_for(conn, &ids)).await
+    }
+
+    async fn write_assessments(&self, chunk: AssessmentChunk) -> StoreResult<()> {
+        self.write(move |conn| assessment::write_chunk(conn, &chunk)).await
+    }
+
+    async fn assessment(&self, family: FamilyId) -> StoreResult<Option<StoredAssessment>> {
+        self.read(move |conn| assessment::assessment(conn, family)).await
+    }
+
+    async fn level_history(&self, family: FamilyId) -> StoreResult<Vec<HistoryEntry>> {
+        self.read(move |conn| assessment::level_history(conn, family)).await
+    }
+
+    async fn level_events(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredLevelEvent>> {
+        self.read(move |conn| assessment::level_events(conn, after, limit)).await
+    }
+
+    async fn unassessed_change_batches(&self) -> StoreResult<Vec<BatchId>> {
+        self.read(assessment::unassessed_change_batches).await
+    }
+
+    async fn mark_changes_assessed(
+        &self,
+        batches: &[BatchId],
+        at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let batches = batches.to_vec();
+        self.write(move |conn| assessment::mark_changes_assessed(conn, &batches, at)).await
+    }
+
+    async fn level_counts(&self, root: Kato, depth: KatoLevel) -> StoreResult<Vec<LevelCount>> {
+        self.read(move |conn| assessment::level_counts(conn, root, depth)).await
+    }
+
+    async fn level_movements(
+        &self,
+        root: Kato,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<Movement>> {
+        self.read(move |conn| assessment::level_movements(conn, root, from, to)).await
+    }
+
+    async fn region_medians(&self, on: Date) -> StoreResult<Option<Vec<RegionMedian>>> {
+        self.read(move |conn| assessment::region_medians(conn, on)).await
+    }
+
+    async fn store_region_medians(&self, on: Date, medians: &[RegionMedian]) -> StoreResult<()> {
+        let medians = medians.to_vec();
+        self.write(move |conn| assessment::store_region_medians(conn, on, &medians)).await
+    }
+}
+
+#[async_trait]
+impl OfferStore for SqliteStore {
+    async fn create_offers(
+        &self,
+        offers: &[NewOffer],
+        at: OffsetDateTime,
+    ) -> StoreResult<Vec<OfferRecord>> {
+        let offers = offers.to_vec();
+        self.write(move |conn| offers::create_offers(conn, &offers, at)).await
+    }
+
+    async fn live_offers(&self, families: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>> {
+        let families = families.to_vec();
+        self.read(move |conn| offers::live_offers(conn, &families)).await
+    }
+
+    async fn answer_offer(&self, id: i64, accept: bool, on: Date) -> StoreResult<OfferRecord> {
+        self.write(move |conn| offers::answer_offer(conn, id, accept, on)).await
+    }
+
+    async fn expire_offers(&self, on: Date) -> StoreResult<Vec<OfferRecord>> {
+        self.write(move |conn| offers::expire_offers(conn, on)).await
+    }
+
+    async fn offer(&self, id: i64) -> StoreResult<Option<OfferRecord>> {
+        self.read(move |conn| offers::offer(conn, id)).await
+    }
+
+    async fn family_offers(&self, family: FamilyId) -> StoreResult<Vec<OfferRecord>> {
+        self.read(move |conn| offers::family_offers(conn, family)).await
+    }
+
+    async fn undelivered_messages(&self, limit: u32) -> StoreResult<Vec<OutboxMessage>> {
+        self.read(move |conn| offers::undelivered_messages(conn, limit)).await
+    }
+
+    async fn mark_delivered(&self, ids: &[i64], at: OffsetDateTime) -> StoreResult<()> {
+        let ids = ids.to_vec();
+        self.write(move |conn| offers::mark_delivered(conn, &ids, at)).await
+    }
+
+    async fn open_tasks(&self, root: Kato, limit: u32) -> StoreResult<Vec<TaskRecord>> {
+        self.read(move |conn| offers::open_tasks(conn, root, limit)).await
     }
 }

@@ -190,16 +190,22 @@ pub trait AssessmentStore: Send + Sync {
     async fn level_history(&self, family: FamilyId) -> StoreResult<Vec<HistoryEntry>>;
 
     /// Level events with id greater than `after`, in id order, at most `limit` (1..=10,000).
-    async fn level_events(&self, after: Option<i64>, limit: u32)
-    -> StoreResult<Vec<StoredLevelEvent>>;
+    async fn level_events(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredLevelEvent>>;
 
     /// Complete batches that changed families and whose changes are not yet assessed, in id
     /// order.
     async fn unassessed_change_batches(&self) -> StoreResult<Vec<BatchId>>;
 
     /// Records that the changes of `batches` are assessed.
-    async fn mark_changes_assessed(&self, batches: &[BatchId], at: OffsetDateTime)
-    -> StoreResult<()>;
+    async fn mark_changes_assessed(
+        &self,
+        batches: &[BatchId],
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
 
     /// Families by level in `root`'s subtree, grouped by their territory's ancestor at `depth`
     /// (a region, a district …; a family whose territory is above `depth` is counted at its

@@ -52,6 +52,56 @@
 //!   superseded by that later batch. Any status can fail; an unknown batch is `NotFound`.
 //! - `resolve_persons`: the membership that [`Membership::holds_on`] the day; of several, the
 //!   greatest `from`, then the lowest family id.
+//! - Methodology versions: `install_methodology` is `Installed::New` the first time; the same
+//!   version with the same `source` again is `Unchanged` and changes nothing (not even
+//!   `installed_at`); the same version with another `source` is `Conflict`. `methodologies` is
+//!   by (`effective_from`, version as bytes).
+//! - Assessment inputs: `assessment_inputs` gives the families with id greater than `after` in id
+//!   order, at most `limit` clamped to 1..=10,000; `assessment_inputs_for` the given families
+//!   that exist, in id order, each once. `family.territory` and `family.settlement` are the
+//!   family's `territory_code` and `settlement_type`; `members` are EVERY membership of the
+//!   family (ended ones, and dead persons, too) with the person's birth date, disability, death
+//!   date and language, by (`from`, person id); `facts` are every observation of the family that
+//!   is not superseded, by observation id. `previous` is the family's current assessment. A
+//!   stored value that does not read back is `StoreError::Corrupt`. A page is read with a few
+//!   statements whatever its size (ranges of family ids, merged in memory), never one per family.
+//! - `write_assessments` is one transaction: each `StoredAssessment` replaces the family's
+//!   current one (a chunk names each family at most once); each `HistoryEntry` is added, and a
+//!   (family, seq) already stored is `Conflict` and nothing of the chunk is written; so is a
+//!   result naming a methodology not installed. Events are added with ids growing in the order
+//!   given. `level_history` is by seq; `level_events` by id after `after`, at most `limit`
+//!   clamped to 1..=10,000.
+//! - Change batches: `unassessed_change_batches` lists, in id order, batches with status
+//!   complete that changed at least one family (a `changed_families` row) and are not marked;
+//!   `mark_changes_assessed` marks them, and marking a batch again is no error.
+//! - `level_counts(root, depth)`: families whose territory lies in `root`'s subtree and that have
+//!   a current assessment, counted by (ancestor, level) in that order; the ancestor is the code
+//!   with the digits below `depth` zeroed (region: code / 10^7 × 10^7, district: / 10^5 × 10^5,
+//!   okrug: / 10^3 × 10^3, settlement: the code), so a family whose territory is above `depth`
+//!   counts at its own code.
+//! - `level_movements(root, from, to)`: for each family of the subtree with a history entry made
+//!   on or before `to`, its level on a day is that of its entry with the greatest seq among
+//!   those made on or before the day (`None` if none); counted by (from, to) with `None` first,
+//!   then A to E.
+//! - `region_medians(on)` is `None` when no median is stored for that day, else the day's rows
+//!   by region; `store_region_medians` replaces the rows of that day only.
+//! - Offers: `create_offers` is one transaction; in the order given, an offer is skipped when
+//!   its person has an offer of the same measure that is sent or accepted (stored before, or
+//!   written earlier in the same call), otherwise it is written in state sent (no `closed_on`)
+//!   with one outbox message (channel `sms`, the offer's address, language and message as body,
+//!   `created_at` = `at`, undelivered). It returns the offers written, in the order given, with
+//!   ids growing in that order. An offer for an unknown family or person is `Conflict` and the
+//!   call writes nothing. `live_offers` gives the (person, measure) pairs of sent or accepted
+//!   offers of the families (in no particular order). `answer_offer` turns a sent offer into
+//!   accepted or declined with `closed_on` = the day; an offer in any other state is
+//!   `Conflict`, an unknown id `NotFound`. `expire_offers(on)` turns every sent offer whose
+//!   `expires_on` is before `on` into expired with `closed_on` = `on` and opens one task for it
+//!   (kind `offer_follow_up`, the family and its territory, the offer, `created_on` = `on`,
+//!   status open), in one transaction, and returns them by id. `family_offers` is newest (id)
+//!   first. `undelivered_messages` is by id, at most `limit` clamped to 1..=10,000;
+//!   `mark_delivered` marks the given messages delivered (a message delivered before keeps its
+//!   time, unknown ids are passed over). `open_tasks` gives open tasks whose territory lies in
+//!   the subtree, by id, at most `limit` clamped to 1..=10,000.
 //! - The shape of the migrated schema is [`expected_schema`]: type classes `integer`, `text`,
 //!   `date`, `timestamp` (also `real`, `blob`, `boolean` should they appear), columns in
 //!   declaration order, only explicitly named indexes (no primary keys) with their uniqueness,
@@ -61,10 +111,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // A test suite: failing loudly with a message is its job.
 
+mod assessment;
 mod feed;
 pub mod fixtures;
+mod offers;
 
+pub use assessment::*;
 pub use feed::*;
+pub use offers::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -120,6 +174,22 @@ macro_rules! store_contract_tests {
             persons_resolve_to_their_family_on_the_day,
             batches_of_every_kind_are_listed_newest_first,
             report_lines_page_in_line_and_seq_order,
+            methodology_versions_install_once,
+            assessment_inputs_carry_every_membership_and_current_facts,
+            assessment_inputs_page_by_family_id,
+            assessment_input_pages_are_capped,
+            assessment_inputs_for_given_families,
+            results_replace_assessments_and_add_history_and_events,
+            a_history_conflict_rolls_back_the_whole_chunk,
+            change_batches_wait_until_marked_assessed,
+            level_counts_group_by_ancestor_and_level,
+            level_movements_compare_two_days,
+            region_medians_are_kept_per_day,
+            offers_are_made_once_per_person_and_measure,
+            a_failing_offer_call_writes_nothing,
+            an_offer_is_answered_once,
+            expiry_opens_one_task_per_expired_offer,
+            outbox_messages_wait_until_delivered,
         );
     };
     (@each $factory:expr; $($name:ident),* $(,)?) => {
@@ -267,9 +337,110 @@ pub fn expected_schema() -> SchemaShape {
                 col("facts", "text", R),
             ],
         ),
+        (
+            "methodologies",
+            vec![
+                col("version", "text", R),
+                col("effective_from", "date", R),
+                col("file_name", "text", R),
+                col("source", "text", R),
+                col("installed_at", "timestamp", R),
+            ],
+        ),
+        (
+            "assessments",
+            vec![
+                col("family_id", "integer", R),
+                col("seq", "integer", R),
+                col("assessed_on", "date", R),
+                col("methodology", "text", R),
+                col("total", "integer", R),
+                col("score_level", "text", R),
+                col("level", "text", R),
+                col("trigger", "text", R),
+                col("detail", "text", R),
+            ],
+        ),
+        (
+            "level_history",
+            vec![
+                col("family_id", "integer", R),
+                col("seq", "integer", R),
+                col("assessed_on", "date", R),
+                col("methodology", "text", R),
+                col("total", "integer", R),
+                col("level", "text", R),
+                col("trigger", "text", R),
+            ],
+        ),
+        (
+            "level_events",
+            vec![
+                col("id", "integer", R),
+                col("family_id", "integer", R),
+                col("kind", "text", R),
+                col("level", "text", R),
+                col("previous_level", "text", N),
+                col("occurred_on", "date", R),
+                col("methodology", "text", R),
+            ],
+        ),
+        (
+            "assessed_batches",
+            vec![col("batch_id", "integer", R), col("assessed_at", "timestamp", R)],
+        ),
+        (
+            "region_medians",
+            vec![
+                col("on_date", "date", R),
+                col("region_code", "integer", R),
+                col("median", "integer", R),
+                col("families", "integer", R),
+            ],
+        ),
+        (
+            "offers",
+            vec![
+                col("id", "integer", R),
+                col("family_id", "integer", R),
+                col("person_id", "integer", R),
+                col("measure", "text", R),
+                col("language", "text", R),
+                col("state", "text", R),
+                col("created_on", "date", R),
+                col("expires_on", "date", R),
+                col("closed_on", "date", N),
+            ],
+        ),
+        (
+            "outbox",
+            vec![
+                col("id", "integer", R),
+                col("person_id", "integer", R),
+                col("offer_id", "integer", N),
+                col("channel", "text", R),
+                col("address", "text", N),
+                col("language", "text", R),
+                col("body", "text", R),
+                col("created_at", "timestamp", R),
+                col("delivered_at", "timestamp", N),
+            ],
+        ),
+        (
+            "tasks",
+            vec![
+                col("id", "integer", R),
+                col("kind", "text", R),
+                col("family_id", "integer", R),
+                col("territory_code", "integer", R),
+                col("offer_id", "integer", N),
+                col("created_on", "date", R),
+                col("status", "text", R),
+            ],
+        ),
     ];
     let names = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    let indexes: [(&str, &str, &[&str], bool); 8] = [
+    let indexes: [(&str, &str, &[&str], bool); 14] = [
         ("territories_parent_idx", "territories", &["parent_code"], false),
         ("import_batches_fingerprint_key", "import_batches", &["feed", "fingerprint"], true),
         // Partial: current facts with a key only.
@@ -284,8 +455,18 @@ pub fn expected_schema() -> SchemaShape {
             &["family_id", "indicator", "observed_at"],
             false,
         ),
+        ("level_events_family_idx", "level_events", &["family_id"], false),
+        // Partial: live (sent or accepted) offers only.
+        ("offers_live_key", "offers", &["person_id", "measure"], true),
+        ("offers_family_idx", "offers", &["family_id"], false),
+        // Partial: sent offers only.
+        ("offers_expiry_idx", "offers", &["expires_on"], false),
+        // Partial: undelivered messages only.
+        ("outbox_undelivered_idx", "outbox", &["id"], false),
+        // Partial: open tasks only.
+        ("tasks_open_idx", "tasks", &["territory_code", "id"], false),
     ];
-    let primary_keys: [(&str, &[&str]); 10] = [
+    let primary_keys: [(&str, &[&str]); 19] = [
         ("territory_versions", &["id"]),
         ("family_changes", &["batch_id", "family_id"]),
         ("import_issues", &["batch_id", "line", "seq"]),
@@ -296,11 +477,25 @@ pub fn expected_schema() -> SchemaShape {
         ("families", &["id"]),
         ("memberships", &["family_id", "person_id", "valid_from"]),
         ("observations", &["id"]),
+        ("methodologies", &["version"]),
+        ("assessments", &["family_id"]),
+        ("level_history", &["family_id", "seq"]),
+        ("level_events", &["id"]),
+        ("assessed_batches", &["batch_id"]),
+        ("region_medians", &["on_date", "region_code"]),
+        ("offers", &["id"]),
+        ("outbox", &["id"]),
+        ("tasks", &["id"]),
     ];
     let fk = |column: &str, ref_table: &str| ForeignKeyShape {
         columns: vec![column.to_owned()],
         ref_table: ref_table.to_owned(),
         ref_columns: vec!["id".to_owned()],
+    };
+    let methodology = ForeignKeyShape {
+        columns: vec!["methodology".to_owned()],
+        ref_table: "methodologies".to_owned(),
+        ref_columns: vec!["version".to_owned()],
     };
     let foreign_keys = [
         ("memberships", vec![fk("family_id", "families"), fk("person_id", "persons")]),
@@ -316,6 +511,13 @@ pub fn expected_schema() -> SchemaShape {
         ("family_changes", vec![fk("batch_id", "import_batches"), fk("family_id", "families")]),
         ("import_issues", vec![fk("batch_id", "import_batches")]),
         ("pending_rows", vec![fk("batch_id", "import_batches")]),
+        ("assessments", vec![fk("family_id", "families"), methodology.clone()]),
+        ("level_history", vec![fk("family_id", "families"), methodology.clone()]),
+        ("level_events", vec![fk("family_id", "families"), methodology]),
+        ("assessed_batches", vec![fk("batch_id", "import_batches")]),
+        ("offers", vec![fk("family_id", "families"), fk("person_id", "persons")]),
+        ("outbox", vec![fk("offer_id", "offers"), fk("person_id", "persons")]),
+        ("tasks", vec![fk("family_id", "families"), fk("offer_id", "offers")]),
     ];
     let check = |column: &str| CheckShape { columns: vec![column.to_owned()] };
     let checks = [
@@ -325,6 +527,11 @@ pub fn expected_schema() -> SchemaShape {
         ("import_batches", vec![check("status")]),
         ("import_issues", vec![check("verdict")]),
         ("pending_rows", vec![check("reason")]),
+        ("assessments", vec![check("level"), check("score_level"), check("trigger")]),
+        ("level_history", vec![check("level"), check("trigger")]),
+        ("level_events", vec![check("kind"), check("level"), check("previous_level")]),
+        ("offers", vec![check("state")]),
+        ("tasks", vec![check("kind"), check("status")]),
     ];
     SchemaShape {
         tables: tables.into_iter().map(|(n, c)| (n.to_owned(), c)).collect(),

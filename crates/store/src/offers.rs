@@ -104,8 +104,11 @@ pub trait OfferStore: Send + Sync {
     /// Writes each offer with its outbox message, in one transaction, skipping any offer whose
     /// person already has an offer of the same measure that is sent or accepted. Returns the
     /// offers written.
-    async fn create_offers(&self, offers: &[NewOffer], at: OffsetDateTime)
-    -> StoreResult<Vec<OfferRecord>>;
+    async fn create_offers(
+        &self,
+        offers: &[NewOffer],
+        at: OffsetDateTime,
+    ) -> StoreResult<Vec<OfferRecord>>;
 
     /// The (person, measure) pairs among `families` with an offer that is sent or accepted.
     async fn live_offers(&self, families: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>>;

@@ -9,11 +9,11 @@ use time::OffsetDateTime;
 
 use crate::assessment::AssessmentStore;
 use crate::error::StoreResult;
-use crate::offers::OfferStore;
 use crate::feed::{
     BatchPageRequest, BatchRecord, ChunkOutcome, FeedChunk, ImportIssue, IssueCursor, NewFeedBatch,
     PendingRow, ResolvedPerson,
 };
+use crate::offers::OfferStore;
 use crate::records::{
     Backend, FamilyPage, FamilyRecord, MigrationOutcome, NextIds, PageRequest, PersonRecord,
     PopulationChunk, SchemaShape, StoreStats,

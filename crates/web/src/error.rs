@@ -63,7 +63,7 @@ impl ApiError {
         self
     }
 
-    fn arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
+    pub(crate) fn arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
         self.args.push((name, value.to_string()));
         self
     }

@@ -54,6 +54,17 @@ impl Lang {
     }
 }
 
+/// The same language, as the domain's texts (methodology words, level names) are chosen by.
+impl From<Lang> for shanyraq_domain::assessment::Lang {
+    fn from(l: Lang) -> shanyraq_domain::assessment::Lang {
+        match l {
+            Lang::Kk => shanyraq_domain::assessment::Lang::Kk,
+            Lang::Ru => shanyraq_domain::assessment::Lang::Ru,
+            Lang::En => shanyraq_domain::assessment::Lang::En,
+        }
+    }
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

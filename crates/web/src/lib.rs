@@ -9,6 +9,7 @@ mod assets;
 pub mod docs;
 mod error;
 mod extract;
+mod family_page;
 mod i18n;
 pub mod lang;
 mod pages;

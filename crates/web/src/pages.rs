@@ -1,4 +1,5 @@
-//! Server-rendered pages: the start page, the API reference and the 404 page, in kk/ru/en.
+//! Server-rendered pages: the start page, the family page, the API reference and the error
+//! pages, in kk/ru/en.
 //! Plain HTML that works without JavaScript; the only asset is the stylesheet.
 
 use askama::Template;
@@ -7,12 +8,16 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, SET_COOKIE};
 use axum::http::{StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use shanyraq_app::AppError;
+use shanyraq_domain::assessment::{Audience, explain};
 
+use crate::api::parse_family_id;
 use crate::assets;
 use crate::docs::DocsModel;
 use crate::error::ApiError;
 use crate::extract::ReqLang;
-use crate::i18n::{Tr, t};
+use crate::family_page::{AssessmentSection, AudienceChoice, Place, places};
+use crate::i18n::{Tr, t, t_args};
 use crate::lang::{Lang, lang_from_query};
 use crate::state::AppState;
 
@@ -32,10 +37,19 @@ pub struct LangLink {
     pub code: &'static str,
     pub name: &'static str,
     pub current: bool,
+    /// The same page in this language.
+    pub href: String,
 }
 
 impl Chrome {
     pub fn new(lang: Lang) -> Chrome {
+        Chrome::keeping(lang, "")
+    }
+
+    /// The chrome of a page whose query `keep` (`audience=family`, without `lang`) the language
+    /// switcher keeps.
+    pub fn keeping(lang: Lang, keep: &str) -> Chrome {
+        let prefix = if keep.is_empty() { String::new() } else { format!("{keep}&") };
         Chrome {
             lang: lang.code(),
             tr: Tr(lang),
@@ -43,7 +57,12 @@ impl Chrome {
             icon: assets::icon_href(),
             langs: Lang::ALL
                 .into_iter()
-                .map(|l| LangLink { code: l.code(), name: l.native_name(), current: l == lang })
+                .map(|l| LangLink {
+                    code: l.code(),
+                    name: l.native_name(),
+                    current: l == lang,
+                    href: format!("?{prefix}lang={}", l.code()),
+                })
                 .collect(),
         }
     }
@@ -59,6 +78,22 @@ struct StartPage {
 #[template(path = "not_found.html")]
 struct NotFoundPage {
     page: Chrome,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: Chrome,
+}
+
+#[derive(Template)]
+#[template(path = "family.html")]
+struct FamilyPage {
+    page: Chrome,
+    heading: String,
+    places: Vec<Place>,
+    audience: AudienceChoice,
+    assessment: Option<AssessmentSection>,
 }
 
 #[derive(Template)]
@@ -92,6 +127,64 @@ pub async fn start(ReqLang(lang): ReqLang) -> Response {
 /// `GET /api/docs`: the API reference, rendered on the server from the OpenAPI document.
 pub async fn docs(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Response {
     html(StatusCode::OK, &DocsPage { page: Chrome::new(lang), docs: &state.docs })
+}
+
+/// `GET /families/{id}`: the family's number, where it lives, and its well-being level
+/// explained; `?audience=family` words the explanation for the family itself.
+pub async fn family(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    OriginalUri(uri): OriginalUri,
+    id: Path<String>,
+) -> Response {
+    let Ok(id) = parse_family_id(&id) else { return not_found_page(lang) };
+    let query = uri.query().unwrap_or_default();
+    let audience = if query_value(query, "audience") == Some("family") {
+        Audience::Family
+    } else {
+        Audience::Worker
+    };
+    let result = async {
+        let record = state.services.family_card(id).await?;
+        let places =
+            match state.territories.get(&state.services, record.family.address.territory).await? {
+                Some(t) => {
+                    places(&t, &state.territories.ancestry(&state.services, &t).await?, lang)
+                }
+                None => Vec::new(),
+            };
+        let assessment = state.services.assessment(id).await?.map(|view| {
+            let e = explain(&view.assessment, &view.methodology, lang.into(), audience);
+            AssessmentSection::new(&view, &e, lang)
+        });
+        Ok::<_, AppError>((places, assessment))
+    }
+    .await;
+    let (places, assessment) = match result {
+        Ok(found) => found,
+        Err(AppError::NotFound { .. }) => return not_found_page(lang),
+        Err(e) => return error_page(lang, &ApiError::from(e)),
+    };
+    let keep = if audience == Audience::Family { "audience=family" } else { "" };
+    let page = FamilyPage {
+        page: Chrome::keeping(lang, keep),
+        heading: t_args(lang, "family-heading", &[("id", id.to_string())]),
+        places,
+        audience: AudienceChoice::new(id.0, audience),
+        assessment,
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// The value of `name` in a query string, when it is there once or more (the first counts).
+fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
+    query.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == name).map(|p| p.1)
+}
+
+/// A page saying the service has a problem, with the status of `error` (500 or 503). The
+/// details are in the server's log already.
+fn error_page(lang: Lang, error: &ApiError) -> Response {
+    html(error.status, &ErrorPage { page: Chrome::new(lang) })
 }
 
 /// `GET /assets/{file}`.

@@ -1,7 +1,7 @@
 //! The HTTP surface, driven through the router over a real SQLite store in a temporary file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use axum::Router;
@@ -9,18 +9,22 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt as _;
 use serde_json::Value;
-use shanyraq_app::Services;
+use shanyraq_app::{Clock, Services};
+use shanyraq_domain::assessment::Trigger;
 use shanyraq_domain::{
     Address, BatchId, Family, FamilyId, Iin, ImportBatch, IndicatorKey, Kato, KatoLevel,
     Membership, Observation, ObservationValue, Person, PersonId, PersonName, Role, SettlementType,
     Sex, Source, Tenge, Territory, TerritoryTree, TreeVersion,
 };
 use shanyraq_store::{
-    Backend, BatchPageRequest, BatchRecord, BatchStore, ChunkCounts, ChunkOutcome, FamilyPage,
-    FamilyRecord, FeedChunk, FeedFact, FeedRow, FeedStore, ImportIssue, IssueCursor, IssueVerdict,
-    MigrationOutcome, NewFeedBatch, NextIds, OpenFailure, PageRequest, PendingRow, PersonRecord,
-    PopulationChunk, PopulationStore, RepeatNote, ResolvedPerson, SchemaShape, SchemaStore, Store,
-    StoreError, StoreResult, StoreStats, TerritoryStore,
+    AssessmentChunk, AssessmentInput, AssessmentStore, Backend, BatchPageRequest, BatchRecord,
+    BatchStore, ChunkCounts, ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk, FeedFact, FeedRow,
+    FeedStore, HistoryEntry, ImportIssue, Installed, IssueCursor, IssueVerdict, LevelCount,
+    MethodologyRecord, MigrationOutcome, Movement, NewFeedBatch, NewOffer, NextIds, OfferRecord,
+    OfferStore, OpenFailure, OutboxMessage, PageRequest, PendingRow, PersonRecord, PopulationChunk,
+    PopulationStore, RegionMedian, RepeatNote, ResolvedPerson, SchemaShape, SchemaStore, Store,
+    StoreError, StoreResult, StoreStats, StoredAssessment, StoredLevelEvent, TaskRecord,
+    TerritoryStore,
 };
 use shanyraq_store_sqlite::SqliteStore;
 use shanyraq_web::{Lang, WebConfig, router};
@@ -484,6 +488,413 @@ async fn app_with_batches() -> App {
     app_over(store, dir, WebConfig::default())
 }
 
+/// The first and second day families were assessed on (10.01.2026 and 10.02.2026, in the
+/// morning in Kazakhstan).
+const FIRST_DAY: OffsetDateTime = datetime!(2026-01-10 06:00 UTC);
+const SECOND_DAY: OffsetDateTime = datetime!(2026-02-10 06:00 UTC);
+
+/// The population with an open report of domestic violence in family 3, the default
+/// methodology installed, families 1–3 assessed on the first day and families 1, 2, 3 and 5 on
+/// the second; family 4 never assessed. The server's clock stands on the second day.
+async fn assessed_app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated_store(&dir).await;
+    let report = fact(
+        3,
+        None,
+        "police.domestic_violence_report",
+        ObservationValue::Flag(true),
+        date!(2025 - 12 - 01),
+    );
+    let chunk = PopulationChunk {
+        persons: Vec::new(),
+        families: Vec::new(),
+        memberships: Vec::new(),
+        observations: vec![report],
+    };
+    store.insert_population(&chunk).await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(store);
+    let first = Services::new(store.clone()).with_clock(Clock::Fixed(FIRST_DAY));
+    first.ensure_methodology().await.unwrap();
+    let ids = |ids: &[i64]| ids.iter().copied().map(FamilyId).collect::<Vec<_>>();
+    first.assess_families(&ids(&[1, 2, 3]), Trigger::Manual).await.unwrap();
+    let second = Services::new(store).with_clock(Clock::Fixed(SECOND_DAY));
+    let summary = second.assess_families(&ids(&[1, 2, 3, 5]), Trigger::Facts).await.unwrap();
+    assert_eq!(summary.families, 4);
+    App { router: router(second, WebConfig::default()), _dir: dir }
+}
+
+/// A page's text as a reader sees it: without tags and with the characters HTML escapes.
+fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn an_assessment_explains_the_level_and_keeps_its_history() {
+    let app = assessed_app().await;
+    let r = app.get("/api/v1/families/3/assessment?lang=en").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
+    let j = r.json();
+    assert_eq!(j["family"], 3);
+    assert_eq!(j["assessed_on"], "2026-02-10");
+    assert_eq!(j["audience"], "worker");
+    assert_eq!(j["trigger"], "facts");
+    let m = &j["methodology"];
+    assert_eq!(
+        (m["version"].as_str(), m["reconstruction"].as_bool()),
+        (Some("ckc-2023-r1"), Some(true))
+    );
+    assert_eq!(m["effective_from"], "2023-07-01");
+    assert!(m["title"].as_str().unwrap().starts_with("Family well-being methodology"), "{m}");
+    assert!(m["note"].as_str().unwrap().contains("not the official text"), "{m}");
+    assert_eq!(
+        j["level"],
+        serde_json::json!({"letter": "E", "word": "emergency", "label": "E — emergency"})
+    );
+    assert_eq!(j["score_level"]["label"], "D — crisis");
+    assert_eq!(j["total"], -170);
+    let summary = j["summary"].as_str().unwrap();
+    assert!(summary.contains("−170") && summary.contains("E — emergency"), "{summary}");
+
+    // Overrides first, then rules by the weight of their points, which add up to the total.
+    let lines = j["lines"].as_array().unwrap();
+    let rules: Vec<&str> = lines.iter().map(|l| l["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules[..2], ["domestic_violence", "poor_without_work"], "{rules:?}");
+    for l in &lines[..2] {
+        assert_eq!(
+            (l["kind"].as_str(), &l["points"], &l["domain"]),
+            (Some("override"), &Value::Null, &Value::Null)
+        );
+    }
+    assert!(lines[0]["text"].as_str().unwrap().contains("open report of domestic violence"));
+    let points: Vec<i64> = lines[2..]
+        .iter()
+        .map(|l| {
+            assert_eq!(l["kind"], "points", "{l}");
+            assert!(l["domain"].as_str().is_some_and(|d| !d.is_empty()), "{l}");
+            l["points"].as_i64().unwrap()
+        })
+        .collect();
+    assert!(points.windows(2).all(|w| w[0].abs() >= w[1].abs()), "by weight: {points:?}");
+    assert_eq!(points.iter().sum::<i64>(), -170);
+
+    // The result did not change on the second day: one history entry, from the first.
+    assert_eq!(
+        j["history"],
+        serde_json::json!([{
+            "seq": 1,
+            "assessed_on": "2026-01-10",
+            "level": {"letter": "E", "word": "emergency", "label": "E — emergency"},
+            "total": -170,
+            "methodology": "ckc-2023-r1",
+            "trigger": "manual"
+        }])
+    );
+
+    // Every text in the language asked for, by ?lang= or Accept-Language.
+    let ru = app
+        .get_with("/api/v1/families/3/assessment", &[(header::ACCEPT_LANGUAGE, "ru")])
+        .await
+        .json();
+    assert_eq!(ru["level"]["label"], "E — экстренный");
+    assert_eq!(ru["history"][0]["level"]["word"], "экстренный");
+    assert!(ru["lines"][0]["text"].as_str().unwrap().contains("насили"), "{}", ru["lines"][0]);
+    assert!(ru["summary"].as_str().unwrap().contains("баллов"), "{}", ru["summary"]);
+    let kk = app.get("/api/v1/families/3/assessment?lang=kk").await.json();
+    assert_eq!(kk["level"]["label"], "E — төтенше");
+    assert!(kk["methodology"]["title"].as_str().unwrap().contains("әдістемесі"));
+    assert!(kk["lines"][2]["text"].as_str().unwrap().ends_with("ұпай"), "{}", kk["lines"][2]);
+}
+
+#[tokio::test]
+async fn the_family_reads_its_own_wording() {
+    let app = assessed_app().await;
+    let family = app.get("/api/v1/families/3/assessment?audience=family&lang=en").await;
+    assert_eq!(family.status, StatusCode::OK);
+    let j = family.json();
+    assert_eq!(j["audience"], "family");
+    assert_eq!(j["lines"][0]["rule"], "domestic_violence");
+    let text = j["lines"][0]["text"].as_str().unwrap();
+    assert!(text.contains("A specialist will contact you"), "{text}");
+    for line in j["lines"].as_array().unwrap() {
+        assert!(!line["text"].as_str().unwrap().contains("violence"), "{line}");
+    }
+    // The rest is the same as the specialist reads.
+    let worker = app.get("/api/v1/families/3/assessment?audience=worker&lang=en").await.json();
+    assert_eq!(worker["audience"], "worker");
+    assert_eq!(worker["lines"].as_array().unwrap()[1..], j["lines"].as_array().unwrap()[1..]);
+    assert_eq!((&worker["level"], &worker["total"]), (&j["level"], &j["total"]));
+}
+
+#[tokio::test]
+async fn families_never_assessed_or_unknown_get_distinct_errors() {
+    let app = assessed_app().await;
+    let r = app.get("/api/v1/families/4/assessment?lang=en").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::NOT_FOUND, "assessment.none"));
+    assert_eq!(r.error_message(), "Family number 4 has not been assessed yet.");
+    let ru = app.get("/api/v1/families/4/assessment?lang=ru").await.error_message();
+    let kk = app.get("/api/v1/families/4/assessment?lang=kk").await.error_message();
+    assert!(ru.contains('4') && ru.contains("не оценивалась"), "{ru}");
+    assert!(kk.contains('4') && kk.contains("бағаланбаған"), "{kk}");
+
+    let r = app.get("/api/v1/families/999/assessment?lang=en").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::NOT_FOUND, "not_found"));
+    assert!(r.error_message().contains("999"), "{}", r.error_message());
+    let r = app.get("/api/v1/families/0/assessment").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::BAD_REQUEST, "family_id.invalid"));
+    let r = app.get("/api/v1/families/3/assessment?audience=boss&lang=en").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::BAD_REQUEST, "audience.invalid"));
+    assert!(r.error_message().contains("worker"), "{}", r.error_message());
+}
+
+/// Families of a level map, `{"A": n, …}`, as numbers by letter.
+fn level_map(v: &Value) -> Vec<(String, u64)> {
+    ["A", "B", "C", "D", "E"].iter().map(|l| ((*l).to_owned(), v[*l].as_u64().unwrap())).collect()
+}
+
+#[tokio::test]
+async fn level_counts_match_the_families_assessed() {
+    let app = assessed_app().await;
+    let r = app.get("/api/v1/stats/levels?territory=110000000&lang=en").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
+    let j = r.json();
+    assert_eq!((j["territory"].as_str(), j["by"].as_str()), (Some("110000000"), Some("district")));
+    assert_eq!((&j["from"], &j["to"], &j["movements"]), (&Value::Null, &Value::Null, &Value::Null));
+    let counts = j["counts"].as_array().unwrap();
+    assert_eq!(counts.len(), 1, "{j}");
+    let district = &counts[0];
+    assert_eq!(district["territory"], "113800000");
+    // The tree has no English name for a district: its Kazakh name stands.
+    assert_eq!(district["name"], "Целиноград ауданы");
+
+    // The counts are the families of the territory, each at the level its assessment gives.
+    let listing = app.get("/api/v1/territories/110000000/families?limit=500").await.json();
+    let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+    let mut assessed = 0;
+    for item in listing["items"].as_array().unwrap() {
+        let r = app.get(&format!("/api/v1/families/{}/assessment", item["id"])).await;
+        if r.status == StatusCode::OK {
+            *expected
+                .entry(r.json()["level"]["letter"].as_str().unwrap().to_owned())
+                .or_default() += 1;
+            assessed += 1;
+        } else {
+            assert_eq!(r.error_code(), "assessment.none");
+        }
+    }
+    assert_eq!((listing["items"].as_array().unwrap().len(), assessed), (4, 3));
+    let got: BTreeMap<String, u64> =
+        level_map(&district["levels"]).into_iter().filter(|(_, n)| *n > 0).collect();
+    assert_eq!(got, expected);
+    assert_eq!(district["total"], assessed);
+    assert_eq!(j["totals"]["total"], assessed);
+    assert_eq!(level_map(&j["totals"]["levels"]), level_map(&district["levels"]));
+
+    // Deeper: each settlement on its own, named in the language asked for.
+    let j = app.get("/api/v1/stats/levels?territory=110000000&by=settlement&lang=ru").await.json();
+    let rows: Vec<(&str, &str, u64)> = j["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["territory"].as_str().unwrap(),
+                c["name"].as_str().unwrap(),
+                c["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, [("113820100", "с.Коянды", 2), ("113820200", "с.Тайтобе", 1)]);
+    assert_eq!(j["totals"]["total"], 3);
+
+    // Below a district the counts are by the territory's own level unless told otherwise.
+    let j = app.get("/api/v1/stats/levels?territory=113820000").await.json();
+    assert_eq!(
+        (j["by"].as_str(), j["counts"][0]["territory"].as_str()),
+        (Some("okrug"), Some("113820000"))
+    );
+    // A code the tree lacks keeps its number and has no name.
+    let j = app.get("/api/v1/stats/levels?territory=710000000").await.json();
+    assert_eq!(j["counts"][0]["territory"], "711100000");
+    assert_eq!(j["counts"][0]["name"], Value::Null);
+    assert_eq!(j["counts"][0]["levels"]["D"], 1);
+}
+
+#[tokio::test]
+async fn level_movements_cover_a_period() {
+    let app = assessed_app().await;
+    let uri = "/api/v1/stats/levels?territory=710000000&by=okrug&from=2026-01-31&to=2026-02-28";
+    let j = app.get(uri).await.json();
+    assert_eq!((j["from"].as_str(), j["to"].as_str()), (Some("2026-01-31"), Some("2026-02-28")));
+    // Family 5 was first assessed in the period.
+    assert_eq!(j["movements"], serde_json::json!([{"from": null, "to": "D", "families": 1}]));
+    assert_eq!(j["counts"][0]["name"], "Алматы ауданы");
+
+    let j = app
+        .get("/api/v1/stats/levels?territory=110000000&from=2026-01-31&to=2026-02-28")
+        .await
+        .json();
+    let movements = j["movements"].as_array().unwrap();
+    let moved: u64 = movements.iter().map(|m| m["families"].as_u64().unwrap()).sum();
+    assert_eq!(moved, 3, "every family assessed by the end of the period: {movements:?}");
+    assert!(movements.iter().all(|m| m["from"].is_string()), "all assessed before: {movements:?}");
+    // Before anyone was assessed there is nothing to move.
+    let j = app
+        .get("/api/v1/stats/levels?territory=110000000&from=2025-01-01&to=2025-12-31")
+        .await
+        .json();
+    assert_eq!(j["movements"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn bad_level_statistics_parameters_say_what_is_wrong() {
+    let app = assessed_app().await;
+    let cases = [
+        ("", "stats.territory_missing", "territory"),
+        ("territory=11382O100", "kato.non_digit", "O"),
+        ("territory=110000000&by=country", "stats.by_invalid", "district"),
+        ("territory=113800000&by=region", "stats.by_above_territory", "113800000"),
+        ("territory=110000000&from=2026-01-01", "stats.period_incomplete", "to"),
+        ("territory=110000000&to=2026-01-01", "stats.period_incomplete", "from"),
+        ("territory=110000000&from=2026-02-30&to=2026-03-01", "date.nonexistent", "2026-02-30"),
+        ("territory=110000000&from=01.02.2026&to=2026-03-01", "date.format", "YYYY-MM-DD"),
+        ("territory=110000000&from=2026-01-01&to=1.3.2026", "date.format", "1.3.2026"),
+        ("territory=110000000&from=2026-03-01&to=2026-02-01", "stats.period", "from"),
+        ("territory=110000000&territory=710000000", "query.invalid", ""),
+    ];
+    for (query, code, mentions) in cases {
+        let uri = format!("/api/v1/stats/levels?{query}");
+        let mut messages = BTreeSet::new();
+        for lang in ["kk", "ru", "en"] {
+            let r = app.get_with(&uri, &[(header::ACCEPT_LANGUAGE, lang)]).await;
+            assert_eq!(
+                (r.status, r.error_code().as_str()),
+                (StatusCode::BAD_REQUEST, code),
+                "{uri}"
+            );
+            let message = r.error_message();
+            if lang == "en" {
+                assert_ne!(message, "The request is not valid.", "{uri}: a specific message");
+                assert!(message.contains(mentions), "{uri}: {message}");
+            }
+            messages.insert(message);
+        }
+        assert_eq!(messages.len(), 3, "{uri}: one message per language: {messages:?}");
+    }
+    let r = app.get("/api/v1/stats/levels?territory=990000000").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::NOT_FOUND, "not_found"));
+}
+
+#[tokio::test]
+async fn the_family_page_shows_the_level_and_why_in_each_language() {
+    let app = assessed_app().await;
+    let cases = [
+        ("kk", "№3 отбасы", "Тайтөбе ауылы", "Сұрау бойынша бағалау"),
+        ("ru", "Семья №3", "с.Тайтобе", "Оценка по запросу"),
+        ("en", "Family №3", "Тайтөбе ауылы", "Assessed on request"),
+    ];
+    for (lang, heading, place, trigger) in cases {
+        let j = app.get(&format!("/api/v1/families/3/assessment?lang={lang}")).await.json();
+        let r = app.get(&format!("/families/3?lang={lang}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{lang}");
+        assert!(r.header(header::CONTENT_TYPE).starts_with("text/html"));
+        let html = r.text();
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")));
+        assert!(html.contains(&format!("<h1>{heading}</h1>")), "{lang}");
+        assert!(html.contains(&format!("<title>{heading} — ")), "{lang}");
+        assert!(!html.contains("<script"), "no script");
+        let text = visible_text(&html);
+        assert!(text.contains(place), "{lang}: {place}");
+        assert!(text.contains(j["level"]["label"].as_str().unwrap()), "{lang}: level");
+        assert!(html.contains("class=\"level level-e\""), "the colour is a third cue");
+        assert!(text.contains(j["summary"].as_str().unwrap()), "{lang}: summary");
+        assert!(text.contains("10.02.2026") && text.contains("10.01.2026"), "{lang}: dates");
+        assert!(text.contains("−170"), "{lang}: total");
+        assert!(
+            text.contains(j["methodology"]["note"].as_str().unwrap()),
+            "{lang}: reconstruction"
+        );
+        assert!(text.contains(trigger), "{lang}: trigger in words");
+        // Every line of the explanation, in its order, each with its points.
+        let mut at = 0;
+        for line in j["lines"].as_array().unwrap() {
+            let full = line["text"].as_str().unwrap();
+            let shown = match line["points"].as_i64() {
+                Some(_) => full.rsplit_once(": ").unwrap().0,
+                None => full,
+            };
+            let found = text[at..].find(shown).unwrap_or_else(|| panic!("{lang}: {shown}"));
+            at += found + shown.len();
+            if line["points"].is_i64() {
+                let points = full.rsplit_once(": ").unwrap().1;
+                assert!(text[at..].trim_start().starts_with(points), "{lang}: {points}");
+            }
+        }
+    }
+    // English pages mark the Kazakh place names they show.
+    let html = app.get("/families/3?lang=en").await.text();
+    assert!(html.contains("<span lang=\"kk\">Тайтөбе ауылы</span>"), "{html}");
+    assert!(html.contains("Akmola Region"));
+}
+
+#[tokio::test]
+async fn the_family_page_speaks_to_the_family_when_asked() {
+    let app = assessed_app().await;
+    let worker = app.get("/families/3?lang=en").await.text();
+    assert!(worker.contains("domestic violence"));
+    assert!(worker.contains("Why the family is at this level"));
+    assert!(worker.contains("href=\"/families/3?audience=family\""));
+    assert!(worker.contains("href=\"?lang=kk\""));
+
+    let r = app.get("/families/3?audience=family&lang=en").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let family = r.text();
+    assert!(!family.contains("violence"), "the family's words only");
+    assert!(
+        visible_text(&family).contains("A specialist will contact you about the family's safety")
+    );
+    assert!(family.contains("Why your family is at this level"));
+    assert!(family.contains("href=\"/families/3\""));
+    // Another language keeps the family's wording.
+    assert!(family.contains("href=\"?audience=family&#38;lang=kk\""), "{family}");
+    let kk = app.get("/families/3?audience=family&lang=kk").await.text();
+    assert!(kk.contains("Отбасыңыз неге осы деңгейде") && !kk.contains("зорлық"), "{kk}");
+}
+
+#[tokio::test]
+async fn the_family_page_without_an_assessment_or_a_family() {
+    let app = assessed_app().await;
+    let r = app.get("/families/4?lang=en").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = r.text();
+    assert!(html.contains("<h1>Family №4</h1>"));
+    assert!(html.contains("This family has not been assessed yet."));
+    assert!(!html.contains("class=\"level "));
+    let kk = app.get("/families/4").await.text();
+    assert!(kk.contains("Бұл отбасы әлі бағаланбаған."), "the default language: {kk}");
+    for uri in ["/families/999", "/families/0", "/families/x", "/families/1/more"] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(r.text().contains("Бет табылмады"), "{uri}");
+    }
+}
+
 #[tokio::test]
 async fn health_reports_the_schema() {
     let app = app().await;
@@ -937,6 +1348,8 @@ async fn openapi_document_lists_every_route() {
         "/api/v1/territories/{kato}",
         "/api/v1/territories/{kato}/families",
         "/api/v1/families/{id}",
+        "/api/v1/families/{id}/assessment",
+        "/api/v1/stats/levels",
         "/api/v1/persons/{iin}",
         "/api/v1/batches",
         "/api/v1/batches/{id}",
@@ -954,9 +1367,23 @@ async fn openapi_document_lists_every_route() {
         "BatchView",
         "BatchCountsView",
         "BatchStatusView",
+        "FamilyAssessmentView",
+        "LevelView",
+        "ExplanationLineView",
+        "HistoryEntryView",
+        "LevelStatsView",
+        "LevelCountsView",
+        "MovementView",
     ] {
         assert!(schemas.contains_key(name), "{name}");
     }
+    let levels = &schemas["LevelCountsView"]["properties"];
+    for letter in ["A", "B", "C", "D", "E"] {
+        assert!(levels.get(letter).is_some(), "{letter}: {levels}");
+    }
+    let params = doc["paths"]["/api/v1/stats/levels"]["get"]["parameters"].as_array().unwrap();
+    let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["territory", "by", "from", "to", "lang"]);
     let params = doc["paths"]["/api/v1/territories/{kato}/families"]["get"]["parameters"]
         .as_array()
         .unwrap();
@@ -1030,7 +1457,7 @@ async fn every_operation_declares_the_errors_it_can_return_and_the_language() {
             assert_eq!(lang["schema"]["enum"], serde_json::json!(["kk", "ru", "en"]));
         }
     }
-    assert_eq!(operations, 8);
+    assert_eq!(operations, 10);
 }
 
 #[tokio::test]
@@ -1043,6 +1470,8 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
     let person = "/api/v1/persons/{iin}";
     let batches = "/api/v1/batches";
     let batch = "/api/v1/batches/{id}";
+    let assessment = "/api/v1/families/{id}/assessment";
+    let stats = "/api/v1/stats/levels";
     let bad = StatusCode::BAD_REQUEST;
     let missing = StatusCode::NOT_FOUND;
     let unknown = Iin::from_structure(date!(1990 - 01 - 01), Sex::Male, 5).unwrap();
@@ -1073,6 +1502,45 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         (batch, "/api/v1/batches/%FF", bad, "path.invalid"),
         (batch, "/api/v1/batches/x", bad, "batch_id.invalid"),
         (batch, "/api/v1/batches/99", missing, "not_found"),
+        (assessment, "/api/v1/families/%FF/assessment", bad, "path.invalid"),
+        (assessment, "/api/v1/families/-1/assessment", bad, "family_id.invalid"),
+        (assessment, "/api/v1/families/1/assessment?audience=x", bad, "audience.invalid"),
+        (assessment, "/api/v1/families/1/assessment?audience=a&audience=b", bad, "query.invalid"),
+        (assessment, "/api/v1/families/999/assessment", missing, "not_found"),
+        (assessment, "/api/v1/families/1/assessment", missing, "assessment.none"),
+        (stats, "/api/v1/stats/levels", bad, "stats.territory_missing"),
+        (stats, "/api/v1/stats/levels?territory=", bad, "kato.empty"),
+        (stats, "/api/v1/stats/levels?territory=1138", bad, "kato.length"),
+        (stats, "/api/v1/stats/levels?territory=11000000x", bad, "kato.non_digit"),
+        (stats, "/api/v1/stats/levels?territory=000000001", bad, "kato.no_region"),
+        (stats, "/api/v1/stats/levels?territory=110000000&by=x", bad, "stats.by_invalid"),
+        (
+            stats,
+            "/api/v1/stats/levels?territory=113800000&by=region",
+            bad,
+            "stats.by_above_territory",
+        ),
+        (stats, "/api/v1/stats/levels?territory=110000000&from=x&to=x", bad, "date.format"),
+        (
+            stats,
+            "/api/v1/stats/levels?territory=110000000&from=2026-02-31&to=2026-03-01",
+            bad,
+            "date.nonexistent",
+        ),
+        (
+            stats,
+            "/api/v1/stats/levels?territory=110000000&from=2026-01-01",
+            bad,
+            "stats.period_incomplete",
+        ),
+        (
+            stats,
+            "/api/v1/stats/levels?territory=110000000&from=2026-02-01&to=2026-01-01",
+            bad,
+            "stats.period",
+        ),
+        (stats, "/api/v1/stats/levels?territory=1&territory=2", bad, "query.invalid"),
+        (stats, "/api/v1/stats/levels?territory=990000000", missing, "not_found"),
     ];
     for (template, uri, status, code) in &cases {
         let r = app.get(uri).await;
@@ -1089,6 +1557,8 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         (person, known_person.as_str()),
         (batches, "/api/v1/batches"),
         (batch, "/api/v1/batches/1"),
+        (assessment, "/api/v1/families/1/assessment"),
+        (stats, "/api/v1/stats/levels?territory=110000000"),
     ];
     let everything = v1
         .iter()
@@ -1138,6 +1608,8 @@ async fn docs_page_renders_the_reference_without_outside_assets() {
     assert!(html.contains("<h1>API reference</h1>"));
     for path in [
         "/api/v1/families/{id}",
+        "/api/v1/families/{id}/assessment",
+        "/api/v1/stats/levels",
         "/api/v1/persons/{iin}",
         "/api/v1/territories/{kato}/families",
         "/api/v1/batches",
@@ -1147,6 +1619,8 @@ async fn docs_page_renders_the_reference_without_outside_assets() {
         assert!(html.contains(&format!("<code>{path}</code>")), "{path}");
     }
     assert!(html.contains("id=\"schema-BatchView\""));
+    assert!(html.contains("id=\"schema-FamilyAssessmentView\""));
+    assert!(html.contains("id=\"schema-LevelStatsView\""));
     assert!(html.contains("id=\"schema-ErrorBody\""));
     assert!(html.contains("href=\"#schema-FamilyView\""));
     assert!(!html.contains("http://") && !html.contains("https://"), "nothing from outside");
@@ -1196,9 +1670,11 @@ fn unmarked_latin_words(html: &str) -> BTreeSet<String> {
 async fn kazakh_and_russian_pages_mark_every_english_word() {
     let app = app().await;
     // Names written in Latin letters in Kazakh and Russian too, and the levels A to E.
-    let names: BTreeSet<&str> = ["API", "JSON", "OpenAPI", "AGPL", "A", "E"].into();
+    let names: BTreeSet<&str> = ["API", "JSON", "OpenAPI", "AGPL", "A", "B", "C", "D", "E"].into();
+    let assessed = assessed_app().await;
     for lang in ["kk", "ru"] {
-        for page in ["/", "/api/docs", "/no-such-page"] {
+        for page in ["/", "/api/docs", "/no-such-page", "/families/3", "/families/4"] {
+            let app = if page.starts_with("/families/") { &assessed } else { &app };
             let html = app.get(&format!("{page}?lang={lang}")).await.text();
             let unmarked: Vec<String> = unmarked_latin_words(&html)
                 .into_iter()
@@ -1260,7 +1736,7 @@ async fn start_page_speaks_the_requested_language() {
 #[tokio::test]
 async fn pages_carry_security_headers_and_the_stylesheet_is_cached() {
     let app = app().await;
-    for uri in ["/", "/api/v1/families/1", "/nope"] {
+    for uri in ["/", "/api/v1/families/1", "/families/1", "/nope"] {
         let r = app.get(uri).await;
         let csp = r.header(header::CONTENT_SECURITY_POLICY);
         assert!(
@@ -1470,6 +1946,91 @@ impl FeedStore for Broken {
     }
 }
 
+#[async_trait::async_trait]
+impl AssessmentStore for Broken {
+    async fn install_methodology(&self, _: &MethodologyRecord) -> StoreResult<Installed> {
+        Err(self.err())
+    }
+    async fn methodologies(&self) -> StoreResult<Vec<MethodologyRecord>> {
+        Err(self.err())
+    }
+    async fn assessment_inputs(
+        &self,
+        _: Option<FamilyId>,
+        _: u32,
+    ) -> StoreResult<Vec<AssessmentInput>> {
+        Err(self.err())
+    }
+    async fn assessment_inputs_for(&self, _: &[FamilyId]) -> StoreResult<Vec<AssessmentInput>> {
+        Err(self.err())
+    }
+    async fn write_assessments(&self, _: AssessmentChunk) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn assessment(&self, _: FamilyId) -> StoreResult<Option<StoredAssessment>> {
+        Err(self.err())
+    }
+    async fn level_history(&self, _: FamilyId) -> StoreResult<Vec<HistoryEntry>> {
+        Err(self.err())
+    }
+    async fn level_events(&self, _: Option<i64>, _: u32) -> StoreResult<Vec<StoredLevelEvent>> {
+        Err(self.err())
+    }
+    async fn unassessed_change_batches(&self) -> StoreResult<Vec<BatchId>> {
+        Err(self.err())
+    }
+    async fn mark_changes_assessed(&self, _: &[BatchId], _: OffsetDateTime) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn level_counts(&self, _: Kato, _: KatoLevel) -> StoreResult<Vec<LevelCount>> {
+        Err(self.err())
+    }
+    async fn level_movements(&self, _: Kato, _: Date, _: Date) -> StoreResult<Vec<Movement>> {
+        Err(self.err())
+    }
+    async fn region_medians(&self, _: Date) -> StoreResult<Option<Vec<RegionMedian>>> {
+        Err(self.err())
+    }
+    async fn store_region_medians(&self, _: Date, _: &[RegionMedian]) -> StoreResult<()> {
+        Err(self.err())
+    }
+}
+
+#[async_trait::async_trait]
+impl OfferStore for Broken {
+    async fn create_offers(
+        &self,
+        _: &[NewOffer],
+        _: OffsetDateTime,
+    ) -> StoreResult<Vec<OfferRecord>> {
+        Err(self.err())
+    }
+    async fn live_offers(&self, _: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>> {
+        Err(self.err())
+    }
+    async fn answer_offer(&self, _: i64, _: bool, _: Date) -> StoreResult<OfferRecord> {
+        Err(self.err())
+    }
+    async fn expire_offers(&self, _: Date) -> StoreResult<Vec<OfferRecord>> {
+        Err(self.err())
+    }
+    async fn offer(&self, _: i64) -> StoreResult<Option<OfferRecord>> {
+        Err(self.err())
+    }
+    async fn family_offers(&self, _: FamilyId) -> StoreResult<Vec<OfferRecord>> {
+        Err(self.err())
+    }
+    async fn undelivered_messages(&self, _: u32) -> StoreResult<Vec<OutboxMessage>> {
+        Err(self.err())
+    }
+    async fn mark_delivered(&self, _: &[i64], _: OffsetDateTime) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn open_tasks(&self, _: Kato, _: u32) -> StoreResult<Vec<TaskRecord>> {
+        Err(self.err())
+    }
+}
+
 fn broken_app(how: Broken) -> App {
     let store: Arc<dyn Store> = Arc::new(how);
     App {
@@ -1500,6 +2061,8 @@ async fn internal_errors_do_not_leak_details() {
         "/api/v1/territories/110000000/families".to_owned(),
         "/api/v1/batches".to_owned(),
         "/api/v1/batches/1".to_owned(),
+        "/api/v1/families/1/assessment".to_owned(),
+        "/api/v1/stats/levels?territory=110000000".to_owned(),
     ] {
         let r = app.get(&uri).await;
         assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{uri}");
@@ -1507,6 +2070,15 @@ async fn internal_errors_do_not_leak_details() {
         let body = r.text();
         assert!(!body.contains("secret") && !body.contains("disk"), "{uri}: {body}");
     }
+    // A page that needs data says there is a problem, and nothing more.
+    let r = app.get("/families/1?lang=en").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.header(header::CONTENT_TYPE).starts_with("text/html"));
+    assert!(r.text().contains("<h1>Sorry, there is a problem with the service</h1>"));
+    assert!(!r.text().contains("secret") && !r.text().contains("disk"));
+    let r = broken_app(Broken::Unreachable).get("/families/1").await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.text().contains("Кешіріңіз"), "{}", r.text());
     // Pages that need no data still work.
     assert_eq!(app.get("/").await.status, StatusCode::OK);
     assert_eq!(app.get("/api/docs").await.status, StatusCode::OK);

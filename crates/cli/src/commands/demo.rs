@@ -1,10 +1,12 @@
 //! `shanyraq demo`: migrate, fill an empty database with a synthetic district, serve.
 
+use shanyraq_app::Services;
 use shanyraq_app::database::{self, Access};
+use shanyraq_domain::assessment::Trigger;
 use shanyraq_store::DbUrl;
 
 use crate::cli::{DemoArgs, GenerateArgs, PopulationArgs};
-use crate::commands::{generate, serve};
+use crate::commands::{assess, generate, serve};
 
 pub async fn run(db: &DbUrl, args: DemoArgs) -> anyhow::Result<()> {
     if let DbUrl::Sqlite(path) = db
@@ -33,6 +35,18 @@ pub async fn run(db: &DbUrl, args: DemoArgs) -> anyhow::Result<()> {
         };
         let report = generate::generate_into(&store, &generate_args).await?;
         generate::print_report(&report);
+    }
+    let services = Services::new(store.clone());
+    let installed = services.ensure_methodology().await?;
+    if let Some(m) = &installed {
+        println!("{db}: installed the default methodology, version {}", m.version);
+    }
+    if installed.is_some()
+        || store.assessment_inputs(None, 1).await?.first().is_some_and(|f| f.previous.is_none())
+    {
+        println!("{db}: assessing every family");
+        let summary = services.assess_all(None, Trigger::Full, |_| {}).await?;
+        assess::print(&summary, false)?;
     }
     serve::serve(store, &args.serve).await
 }

@@ -1,11 +1,16 @@
 //! One module per subcommand.
 
+pub mod assess;
 pub mod batches;
 pub mod bench;
+pub mod bench_assess;
 pub mod demo;
 pub mod generate;
 pub mod generate_feeds;
 pub mod iin;
 pub mod import;
+pub mod methodology;
 pub mod migrate;
+pub mod offers;
 pub mod serve;
+pub mod stats;

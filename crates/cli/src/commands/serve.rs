@@ -1,6 +1,7 @@
 //! `shanyraq serve`: the web pages and the API.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use shanyraq_app::{Services, database};
@@ -29,8 +30,39 @@ pub async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
-    let router = shanyraq_web::router(Services::new(store), WebConfig { default_language });
+    let services = Services::new(store);
+    if args.reassess_every > 0 {
+        tokio::spawn(reassess(services.clone(), Duration::from_secs(args.reassess_every)));
+    }
+    let router = shanyraq_web::router(services, WebConfig { default_language });
     println!("Shanyraq is running at http://{}/ (Ctrl-C stops it)", args.addr);
     shanyraq_web::serve(listener, router).await.context("serving")?;
     Ok(())
+}
+
+/// The background job, every `every`: re-assesses the families whose facts changed and turns
+/// unanswered offers past their day into follow-up tasks.
+async fn reassess(services: Services, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match services.assess_changed().await {
+            Ok(s) if s.families > 0 => tracing::info!(
+                families = s.families,
+                changed = s.changed,
+                events = s.events,
+                "re-assessed families whose facts changed"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(code = e.code(), "re-assessment failed: {e}"),
+        }
+        match services.expire_offers().await {
+            Ok(expired) if !expired.is_empty() => {
+                tracing::info!(offers = expired.len(), "expired unanswered offers into tasks")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(code = e.code(), "expiring offers failed: {e}"),
+        }
+    }
 }

@@ -10,6 +10,8 @@ use shanyraq_domain::{
 use time::macros::{date, datetime};
 use time::{Date, Duration};
 
+use crate::assessment::MethodologyRecord;
+use crate::offers::NewOffer;
 use crate::records::{NextIds, PopulationChunk};
 
 /// The batch most fixture observations come from.
@@ -687,4 +689,35 @@ pub fn generated(
         ));
     }
     chunk
+}
+
+/// The methodology version the assessment fixtures name.
+pub const METHODOLOGY: &str = "ckc-2023-r1";
+
+/// A methodology version taking effect on `effective_from`, with a short text of its own.
+pub fn methodology(version: &str, effective_from: Date) -> MethodologyRecord {
+    MethodologyRecord {
+        version: version.to_owned(),
+        effective_from,
+        file_name: format!("data/methodology/{version}.toml"),
+        source: format!(
+            "version = \"{version}\"\neffective_from = {effective_from}\n\n[levels]\nB = 20\nC = 40\n"
+        ),
+        installed_at: datetime!(2026-03-01 09:00:00 UTC),
+    }
+}
+
+/// An offer of `measure` to `person` of `family`, made on 2026-03-01 and awaited until
+/// `expires_on`, with a message in Kazakh.
+pub fn new_offer(family: FamilyId, person: PersonId, measure: &str, expires_on: Date) -> NewOffer {
+    NewOffer {
+        family,
+        person,
+        measure: measure.to_owned(),
+        language: "kk".to_owned(),
+        created_on: date!(2026 - 03 - 01),
+        expires_on,
+        message: format!("Сізге «{measure}» көмегі ұсынылады. Жауап: ИӘ немесе ЖОҚ."),
+        address: Some(format!("+7701{:07}", person.0)),
+    }
 }

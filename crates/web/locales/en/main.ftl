@@ -24,6 +24,39 @@ home-dev-openapi-hint = The same description, for programs.
 home-dev-health = Service health
 home-dev-health-hint = Checks that the server and its database are working.
 
+## Family page
+family-heading = Family №{ $id }
+assessment-heading = Well-being level
+assessment-none = This family has not been assessed yet.
+assessment-assessed-on = Assessed on
+assessment-total = Total points
+assessment-methodology = Methodology
+assessment-version = version
+assessment-reconstruction = Reconstructed methodology
+assessment-reconstruction-text = This methodology is not the official text of the method.
+audience-label = Explanation for
+audience-worker = a specialist
+audience-family = the family
+assessment-why-worker = Why the family is at this level
+assessment-why-family = Why your family is at this level
+assessment-no-reasons = No rule gave the family any points.
+history-heading = Level history
+history-caption = Level history, latest first
+history-date = Date
+history-level = Level
+history-total = Points
+history-methodology = Methodology
+history-trigger = Reason for the assessment
+trigger-full = Assessment of every family
+trigger-facts = The family's data changed
+trigger-methodology = A new version of the methodology
+trigger-manual = Assessed on request
+warning = Warning
+
+## Service problem
+error-title = Sorry, there is a problem with the service
+error-text = Please try again later.
+
 ## Not found
 notfound-title = Page not found
 notfound-text = There may be a mistake in the address. Check it, or start from the home page.
@@ -91,6 +124,15 @@ err-not_found-territory = There is no territory with code { $id }.
 err-not_found-batch = There is no import batch number { $id }.
 err-route-not_found = There is no such API address. See the reference at /api/docs.
 err-method-not_allowed = This address does not accept this request method.
+err-assessment-none = Family number { $id } has not been assessed yet.
+err-audience-invalid = The “audience” parameter must be “worker” or “family”.
+err-stats-territory_missing = Give the territory: the “territory” parameter, a KATO code of 9 digits.
+err-stats-by_invalid = The “by” parameter must be “region”, “district”, “okrug” or “settlement”.
+err-stats-by_above_territory = Territory { $territory } cannot be split by a higher level. Choose “by” at the territory's own level or below it.
+err-stats-period_incomplete = Give both “from” and “to”, or neither.
+err-stats-period = The period starts after it ends: “from” must not be later than “to”.
+err-date-format = The “{ $field }” parameter must be a date written as YYYY-MM-DD, for example 2026-11-30; “{ $text }” is not.
+err-date-nonexistent = The “{ $field }” parameter names a day the calendar does not have: “{ $text }”.
 err-store-schema_too_old = The database schema is out of date. Run “shanyraq migrate” first.
 err-store-schema_too_new = The database schema is newer than this program. Install a newer version.
 

@@ -24,6 +24,39 @@ home-dev-openapi-hint = Осы сипаттаманың бағдарламала
 home-dev-health = Қызмет күйі
 home-dev-health-hint = Сервер мен дерекқордың жұмыс істеп тұрғанын тексереді.
 
+## Family page
+family-heading = №{ $id } отбасы
+assessment-heading = Әл-ауқат деңгейі
+assessment-none = Бұл отбасы әлі бағаланбаған.
+assessment-assessed-on = Бағаланған күні
+assessment-total = Жалпы ұпай
+assessment-methodology = Әдістеме
+assessment-version = нұсқасы
+assessment-reconstruction = Қалпына келтірілген әдістеме
+assessment-reconstruction-text = Бұл әдістеме — әдістің ресми мәтіні емес.
+audience-label = Түсіндірме кімге арналған
+audience-worker = маманға
+audience-family = отбасына
+assessment-why-worker = Отбасы неге осы деңгейде
+assessment-why-family = Отбасыңыз неге осы деңгейде
+assessment-no-reasons = Ешбір ереже бойынша отбасына ұпай берілмеді.
+history-heading = Деңгей тарихы
+history-caption = Деңгей тарихы, соңғы бағалаулар басында
+history-date = Күні
+history-level = Деңгейі
+history-total = Ұпай
+history-methodology = Әдістеме
+history-trigger = Бағалау себебі
+trigger-full = Барлық отбасыларды бағалау
+trigger-facts = Отбасы туралы деректер өзгерді
+trigger-methodology = Әдістеменің жаңа нұсқасы
+trigger-manual = Сұрау бойынша бағалау
+warning = Назар аударыңыз
+
+## Service problem
+error-title = Кешіріңіз, қызметте ақау шықты
+error-text = Кейінірек қайталап көріңіз.
+
 ## Not found
 notfound-title = Бет табылмады
 notfound-text = Мекенжайда қате болуы мүмкін. Оны тексеріңіз немесе басты беттен бастаңыз.
@@ -91,6 +124,15 @@ err-not_found-territory = Коды { $id } аумақ табылмады.
 err-not_found-batch = { $id } нөмірлі импорт пакеті табылмады.
 err-route-not_found = Мұндай API мекенжайы жоқ. Анықтамалықты қараңыз: /api/docs.
 err-method-not_allowed = Бұл мекенжай мұндай сұрау әдісін қабылдамайды.
+err-assessment-none = { $id } нөмірлі отбасы әлі бағаланбаған.
+err-audience-invalid = «audience» параметрі «worker» немесе «family» болуы керек.
+err-stats-territory_missing = Аумақты көрсетіңіз: «territory» параметрі — 9 цифрлы ӘАОЖ (КАТО) коды.
+err-stats-by_invalid = «by» параметрі «region», «district», «okrug» немесе «settlement» болуы керек.
+err-stats-by_above_territory = { $territory } аумағын одан жоғары деңгей бойынша бөлуге болмайды. «by» параметрінде аумақтың өз деңгейін немесе одан төменгі деңгейді көрсетіңіз.
+err-stats-period_incomplete = «from» мен «to» параметрлерін бірге көрсетіңіз немесе екеуін де көрсетпеңіз.
+err-stats-period = Кезеңнің басы соңынан кейін тұр: «from» күні «to» күнінен кеш болмауы керек.
+err-date-format = «{ $field }» параметрі ЖЖЖЖ-АА-КК түрінде жазылған күн болуы керек, мысалы 2026-11-30; «{ $text }» мәні сай келмейді.
+err-date-nonexistent = «{ $field }» параметріндегі «{ $text }» күні күнтізбеде жоқ.
 err-store-schema_too_old = Дерекқор сұлбасы ескірген. Алдымен «shanyraq migrate» командасын орындаңыз.
 err-store-schema_too_new = Дерекқор сұлбасы бағдарламаның бұл нұсқасынан жаңа. Бағдарламаның жаңа нұсқасын орнатыңыз.
 

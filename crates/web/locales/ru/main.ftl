@@ -24,6 +24,39 @@ home-dev-openapi-hint = То же описание — для программ.
 home-dev-health = Состояние сервиса
 home-dev-health-hint = Проверяет, работают ли сервер и база данных.
 
+## Family page
+family-heading = Семья №{ $id }
+assessment-heading = Уровень благополучия
+assessment-none = Эта семья ещё не оценивалась.
+assessment-assessed-on = Дата оценки
+assessment-total = Сумма баллов
+assessment-methodology = Методика
+assessment-version = версия
+assessment-reconstruction = Реконструкция методики
+assessment-reconstruction-text = Эта методика — не официальный текст метода.
+audience-label = Пояснение для
+audience-worker = специалиста
+audience-family = семьи
+assessment-why-worker = Почему у семьи такой уровень
+assessment-why-family = Почему у вашей семьи такой уровень
+assessment-no-reasons = Ни одно правило не дало семье баллов.
+history-heading = История уровня
+history-caption = История уровня, сначала последние оценки
+history-date = Дата
+history-level = Уровень
+history-total = Баллы
+history-methodology = Методика
+history-trigger = Причина оценки
+trigger-full = Оценка всех семей
+trigger-facts = Изменились данные о семье
+trigger-methodology = Новая версия методики
+trigger-manual = Оценка по запросу
+warning = Внимание
+
+## Service problem
+error-title = Извините, в работе сервиса произошёл сбой
+error-text = Попробуйте ещё раз позже.
+
 ## Not found
 notfound-title = Страница не найдена
 notfound-text = Возможно, в адресе ошибка. Проверьте его или начните с главной страницы.
@@ -91,6 +124,15 @@ err-not_found-territory = Территория с кодом { $id } не най
 err-not_found-batch = Пакет импорта с номером { $id } не найден.
 err-route-not_found = Такого адреса в API нет. Смотрите справочник: /api/docs.
 err-method-not_allowed = Этот адрес не принимает такой метод запроса.
+err-assessment-none = Семья с номером { $id } ещё не оценивалась.
+err-audience-invalid = Параметр «audience» должен быть «worker» или «family».
+err-stats-territory_missing = Укажите территорию: параметр «territory» — код КАТО из 9 цифр.
+err-stats-by_invalid = Параметр «by» должен быть «region», «district», «okrug» или «settlement».
+err-stats-by_above_territory = Территорию { $territory } нельзя разбить по более высокому уровню. Укажите в «by» уровень самой территории или ниже.
+err-stats-period_incomplete = Укажите и «from», и «to» или ни одного из них.
+err-stats-period = Период начинается позже, чем заканчивается: «from» не может быть позже «to».
+err-date-format = Параметр «{ $field }» должен быть датой вида ГГГГ-ММ-ДД, например 2026-11-30; значение «{ $text }» не подходит.
+err-date-nonexistent = В параметре «{ $field }» указана несуществующая дата: «{ $text }».
 err-store-schema_too_old = Схема базы данных устарела. Сначала выполните «shanyraq migrate».
 err-store-schema_too_new = Схема базы данных новее этой программы. Установите новую версию программы.
 

@@ -29,8 +29,14 @@ macro_rules! string_enum {
     };
 }
 
+mod assessment;
 mod batch;
 
+pub use assessment::{
+    AudienceView, ExplanationLineView, FamilyAssessmentView, HistoryEntryView, LevelCountsView,
+    LevelLetter, LevelStatsView, LevelTotalsView, LevelView, LineKindView, MethodologyView,
+    MovementView, TerritoryLevelsView, TriggerView,
+};
 pub use batch::{BatchCountsView, BatchListPage, BatchStatusView, BatchView};
 
 string_enum!(
@@ -116,6 +122,17 @@ impl TerritoryView {
             settlement_type: t.settlement_type.into(),
             ancestry: ancestry.iter().map(TerritoryRef::new).collect(),
         }
+    }
+}
+
+/// A territory's name in `lang`, with the language it is actually in: the tree has English
+/// names only for regions, and other territories keep their Kazakh name on English pages.
+pub fn localized_name(t: &Territory, lang: crate::Lang) -> (&str, crate::Lang) {
+    match (lang, &t.name_en) {
+        (crate::Lang::Kk, _) => (&t.name_kk, crate::Lang::Kk),
+        (crate::Lang::Ru, _) => (&t.name_ru, crate::Lang::Ru),
+        (crate::Lang::En, Some(en)) => (en, crate::Lang::En),
+        (crate::Lang::En, None) => (&t.name_kk, crate::Lang::Kk),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, `/health` and the OpenAPI document.
 
+pub mod assessment;
 pub mod batches;
 pub mod cursor;
 pub mod dto;
@@ -88,6 +89,15 @@ fn path_value(path: Result<Path<String>, PathRejection>) -> Result<String, ApiEr
 
 fn parse_kato(text: &str) -> Result<Kato, ApiError> {
     Ok(text.parse::<Kato>()?)
+}
+
+/// A family id: a whole number greater than 0.
+pub fn parse_family_id(text: &str) -> Result<FamilyId, ApiError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(FamilyId)
+        .ok_or_else(|| ApiError::bad_request("family_id.invalid"))
 }
 
 /// A page size from 1 to `max`; [`DEFAULT_LIMIT`] when the client names none.
@@ -189,12 +199,8 @@ pub async fn family(
     ReqLang(lang): ReqLang,
     id: Result<Path<String>, PathRejection>,
 ) -> ApiResult<FamilyView> {
-    let id = path_value(id)?
-        .parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| ApiError::bad_request("family_id.invalid"))?;
-    let record = state.services.family_card(FamilyId(id)).await?;
+    let id = parse_family_id(&path_value(id)?)?;
+    let record = state.services.family_card(id).await?;
     let code = record.family.address.territory;
     let territory = match state.territories.get(&state.services, code).await? {
         Some(t) => {

@@ -7,11 +7,13 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi};
 
 use super::dto::{
-    AddressView, BatchCountsView, BatchListPage, BatchStatusView, BatchView, DisabilityKind,
-    FactSource, FamilyListItem, FamilyListPage, FamilyView, HealthView, IinWarning, Level,
-    LocalizedName, MemberRole, MemberView, NameView, ObservationView, PersonDetail, PersonLanguage,
-    PersonMembershipView, PersonSex, PersonView, SettlementKind, TerritoryRef, TerritoryView,
-    ValueKindView, ValueView,
+    AddressView, AudienceView, BatchCountsView, BatchListPage, BatchStatusView, BatchView,
+    DisabilityKind, ExplanationLineView, FactSource, FamilyAssessmentView, FamilyListItem,
+    FamilyListPage, FamilyView, HealthView, HistoryEntryView, IinWarning, Level, LevelCountsView,
+    LevelLetter, LevelStatsView, LevelTotalsView, LevelView, LineKindView, LocalizedName,
+    MemberRole, MemberView, MethodologyView, MovementView, NameView, ObservationView, PersonDetail,
+    PersonLanguage, PersonMembershipView, PersonSex, PersonView, SettlementKind,
+    TerritoryLevelsView, TerritoryRef, TerritoryView, TriggerView, ValueKindView, ValueView,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 
@@ -20,7 +22,8 @@ use crate::error::{ErrorBody, ErrorDetail};
     info(
         title = "Shanyraq API",
         description = "Read access to families, persons and territories of Shanyraq, a platform \
-            for digital social support, and to the import batches their facts came from.\n\n\
+            for digital social support, to families' well-being assessments (levels A to E, \
+            explained in plain words) and to the import batches their facts came from.\n\n\
             Every error is JSON `{\"error\": {\"code\", \"message\"}}`. `code` is stable; each \
             response below lists the codes it can carry. `message` is for people, in Kazakh, \
             Russian or English: the `lang` query parameter decides, then the `lang` cookie (which \
@@ -34,6 +37,8 @@ use crate::error::{ErrorBody, ErrorDetail};
         super::territory,
         super::families_in_territory,
         super::family,
+        super::assessment::family_assessment,
+        super::assessment::level_stats,
         super::person,
         super::batches::list,
         super::batches::one,
@@ -46,9 +51,15 @@ use crate::error::{ErrorBody, ErrorDetail};
         MemberRole, PersonView, PersonDetail, PersonMembershipView, NameView, PersonSex,
         PersonLanguage, DisabilityKind, IinWarning, ObservationView, ValueKindView, ValueView,
         FactSource, BatchListPage, BatchView, BatchStatusView, BatchCountsView,
+        FamilyAssessmentView, MethodologyView, LevelView, LevelLetter, AudienceView, TriggerView,
+        ExplanationLineView, LineKindView, HistoryEntryView, LevelStatsView, TerritoryLevelsView,
+        LevelCountsView, LevelTotalsView, MovementView,
     )),
     tags(
         (name = "families", description = "Family cards."),
+        (name = "assessments", description = "Well-being levels A to E: a family's level, why \
+            it is there in plain words and how it changed; families by level across a \
+            territory."),
         (name = "persons", description = "People, found by IIN."),
         (name = "territories", description = "The KATO territory tree and who lives where."),
         (name = "batches", description = "Import batches: what was loaded, from where, and how \
