@@ -14,8 +14,8 @@ use sqlx::{Decode, Postgres, Row, Type};
 use crate::error::store_error;
 
 // What is wrong with a value, in words that do not repeat it.
-const UNKNOWN_CODE: &str = "not a known code";
-const NOT_KATO: &str = "not a KATO code";
+pub(crate) const UNKNOWN_CODE: &str = "not a known code";
+pub(crate) const NOT_KATO: &str = "not a KATO code";
 const NOT_IIN: &str = "not a valid IIN";
 
 /// A column's value, or an error naming the column.
@@ -52,13 +52,19 @@ impl<'r> At<'r> {
 
     /// `table key, column c: why`.
     pub(crate) fn corrupt(&self, column: &str, why: &'static str) -> StoreError {
-        StoreError::Corrupt(format!(
-            "{} {}={}, column {column}: {why}",
-            self.table,
-            self.key_column,
-            self.key()
-        ))
+        corrupt(self.table, self.key_column, self.key(), column, why)
     }
+}
+
+/// `table key_column=key, column c: why`, for a value read without its [`PgRow`] at hand.
+pub(crate) fn corrupt(
+    table: &str,
+    key_column: &str,
+    key: impl std::fmt::Display,
+    column: &str,
+    why: &'static str,
+) -> StoreError {
+    StoreError::Corrupt(format!("{table} {key_column}={key}, column {column}: {why}"))
 }
 
 /// A code column through the domain's `from_code`.
@@ -80,7 +86,8 @@ pub(crate) fn opt_code<T>(
     text.map(|t| from_code(&t).ok_or_else(|| at.corrupt(column, UNKNOWN_CODE))).transpose()
 }
 
-fn to_kato(n: i32) -> Option<Kato> {
+/// A stored `INTEGER` as a KATO code, if it is one.
+pub(crate) fn to_kato(n: i32) -> Option<Kato> {
     u32::try_from(n).ok().and_then(|v| Kato::from_u32(v).ok())
 }
 

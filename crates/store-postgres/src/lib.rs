@@ -7,6 +7,7 @@
 //!
 //! This crate knows nothing of HTTP or of the application's use cases.
 
+mod assessment;
 mod baseline;
 mod batch;
 mod bulk;
@@ -16,6 +17,7 @@ mod decode;
 mod error;
 mod feed;
 pub mod migrations;
+mod offers;
 mod population;
 mod read;
 mod references;

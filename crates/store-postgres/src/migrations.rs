@@ -31,6 +31,11 @@ pub static MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0001_foundation.sql"),
     },
     Migration { version: 2, name: "feeds", sql: include_str!("../migrations/0002_feeds.sql") },
+    Migration {
+        version: 3,
+        name: "assessment",
+        sql: include_str!("../migrations/0003_assessment.sql"),
+    },
 ];
 
 /// Key of the advisory lock that serialises migrations: "shanyraq" in ASCII.

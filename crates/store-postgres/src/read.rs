@@ -71,7 +71,7 @@ const COUNT_IN_TERRITORY: &str =
     "SELECT count(*) FROM families WHERE territory_code BETWEEN $1 AND $2";
 
 /// A KATO code or bound as an `INTEGER`; codes are at most 999 999 999.
-fn int(code: u32) -> i32 {
+pub(crate) fn int(code: u32) -> i32 {
     i32::try_from(code).unwrap_or(i32::MAX)
 }
 
@@ -81,7 +81,7 @@ fn count(row: &PgRow, column: &'static str) -> StoreResult<u64> {
 }
 
 /// Opens a transaction in which every statement sees the snapshot the first one took.
-const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+pub(crate) const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
 fn summary(row: &PgRow) -> StoreResult<FamilySummary> {
     let at = At::new(row, "families", "id");

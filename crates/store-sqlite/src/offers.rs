@@ -57,6 +57,8 @@ static OFFERS_OF_FAMILY: LazyLock<String> = LazyLock::new(|| {
 const LIVE_OF_FAMILIES: &str = "SELECT person_id, measure FROM offers \
     WHERE family_id IN (SELECT value FROM json_each(?1)) AND state IN ('sent', 'accepted') \
     ORDER BY person_id, measure";
+const OFFERED_OF_FAMILIES: &str = "SELECT DISTINCT person_id, measure FROM offers \
+    WHERE family_id IN (SELECT value FROM json_each(?1)) ORDER BY person_id, measure";
 static UNDELIVERED: LazyLock<String> = LazyLock::new(|| {
     format!("SELECT {MESSAGE_COLUMNS} FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?1")
 });
@@ -167,10 +169,26 @@ pub(crate) fn live_offers(
     conn: &Connection,
     families: &[FamilyId],
 ) -> StoreResult<Vec<(PersonId, String)>> {
+    pairs(conn, LIVE_OF_FAMILIES, families)
+}
+
+/// Every (person, measure) ever offered to the families.
+pub(crate) fn offered(
+    conn: &Connection,
+    families: &[FamilyId],
+) -> StoreResult<Vec<(PersonId, String)>> {
+    pairs(conn, OFFERED_OF_FAMILIES, families)
+}
+
+fn pairs(
+    conn: &Connection,
+    sql: &str,
+    families: &[FamilyId],
+) -> StoreResult<Vec<(PersonId, String)>> {
     if families.is_empty() {
         return Ok(Vec::new());
     }
-    let mut st = conn.prepare_cached(LIVE_OF_FAMILIES).map_err(store_error)?;
+    let mut st = conn.prepare_cached(sql).map_err(store_error)?;
     let mut rows = st.query([id_list(families.iter().map(|f| f.0))]).map_err(store_error)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(store_error)? {

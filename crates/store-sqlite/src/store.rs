@@ -433,6 +433,11 @@ impl OfferStore for SqliteStore {
         self.read(move |conn| offers::live_offers(conn, &families)).await
     }
 
+    async fn offered(&self, families: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>> {
+        let families = families.to_vec();
+        self.read(move |conn| offers::offered(conn, &families)).await
+    }
+
     async fn answer_offer(&self, id: i64, accept: bool, on: Date) -> StoreResult<OfferRecord> {
         self.write(move |conn| offers::answer_offer(conn, id, accept, on)).await
     }

@@ -113,6 +113,11 @@ pub trait OfferStore: Send + Sync {
     /// The (person, measure) pairs among `families` with an offer that is sent or accepted.
     async fn live_offers(&self, families: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>>;
 
+    /// The (person, measure) pairs among `families` that were ever offered, in any state: the
+    /// application offers a measure to a person once; a declined or expired offer is a
+    /// worker's to follow up, not a message to repeat.
+    async fn offered(&self, families: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>>;
+
     /// Records the answer to a sent offer. An offer not in state sent is
     /// [`crate::StoreError::Conflict`]; an unknown one `NotFound`.
     async fn answer_offer(&self, id: i64, accept: bool, on: Date) -> StoreResult<OfferRecord>;

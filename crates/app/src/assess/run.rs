@@ -2,14 +2,14 @@
 //! blocking thread and writes each page's results in one transaction while the next page is
 //! read: reading, assessing and writing overlap.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use shanyraq_domain::FamilyId;
 use shanyraq_domain::assessment::{
     Catalogue, Level, Methodology, Profile, Trigger, assess, poverty,
 };
+use shanyraq_domain::{FamilyId, PersonId};
 use shanyraq_store::{
     AssessmentChunk, AssessmentInput, HistoryEntry, LevelEvent, LevelEventKind, NewOffer, Store,
     StoredAssessment,
@@ -54,7 +54,7 @@ pub struct AssessSummary {
     pub events: u64,
     /// The methodology version(s) used.
     pub methodologies: Vec<String>,
-    /// Offers of measures proposed (the store skips people who already have one).
+    /// Offers of measures made: eligible, not received, never offered to that person before.
     pub offers: u64,
     /// Whether the poverty-line medians had to be computed first.
     pub computed_medians: bool,
@@ -91,7 +91,7 @@ pub async fn assess_all(
 ) -> Result<AssessSummary, AppError> {
     let started = Instant::now();
     let (ctx, computed_medians) = context(store, options).await?;
-    let (page_tx, mut page_rx) = mpsc::channel::<Vec<AssessmentInput>>(QUEUE);
+    let (page_tx, mut page_rx) = mpsc::channel::<Page>(QUEUE);
     // Readers split the id range: reading is most of the work, and SQLite reads in parallel.
     let last_id = store.next_ids().await?.family.0 - 1;
     let readers = i64::from(options.readers.max(1));
@@ -109,6 +109,7 @@ pub async fn assess_all(
                 let Some(last) = page.last() else { break };
                 after = Some(last.family.family);
                 let done = page.len() < full;
+                let page = Page::read(&*store, page).await?;
                 if tx.send(page).await.is_err() || done {
                     break;
                 }
@@ -143,7 +144,7 @@ pub async fn assess_families(
     let ctx = Arc::new(ctx);
     let mut summary = AssessSummary { computed_medians, ..AssessSummary::default() };
     for ids in ids.chunks(options.page.max(1) as usize) {
-        let page = store.assessment_inputs_for(ids).await?;
+        let page = Page::read(&**store, store.assessment_inputs_for(ids).await?).await?;
         let c = ctx.clone();
         let (chunk, offers, part) = tokio::task::spawn_blocking(move || assess_page(&c, &page))
             .await
@@ -205,7 +206,7 @@ async fn context(
 async fn pipeline(
     store: &Arc<dyn Store>,
     ctx: Context,
-    pages: &mut mpsc::Receiver<Vec<AssessmentInput>>,
+    pages: &mut mpsc::Receiver<Page>,
     progress: &mut impl FnMut(u64),
 ) -> Result<AssessSummary, AppError> {
     let ctx = Arc::new(ctx);
@@ -259,15 +260,26 @@ impl AssessSummary {
     }
 }
 
+/// Families to assess, with the measures their members were ever offered.
+struct Page {
+    inputs: Vec<AssessmentInput>,
+    offered: HashSet<(PersonId, String)>,
+}
+
+impl Page {
+    async fn read(store: &dyn Store, inputs: Vec<AssessmentInput>) -> Result<Page, AppError> {
+        let ids: Vec<FamilyId> = inputs.iter().map(|i| i.family.family).collect();
+        let offered = store.offered(&ids).await?.into_iter().collect();
+        Ok(Page { inputs, offered })
+    }
+}
+
 /// Assesses one page: results, history entries for changed results, level events, and the
-/// offers of measures the families are eligible for and do not receive.
-fn assess_page(
-    ctx: &Context,
-    page: &[AssessmentInput],
-) -> (AssessmentChunk, Vec<NewOffer>, AssessSummary) {
+/// offers of measures the families are eligible for, do not receive and were never offered.
+fn assess_page(ctx: &Context, page: &Page) -> (AssessmentChunk, Vec<NewOffer>, AssessSummary) {
     let mut offers = Vec::new();
     let mut chunk = AssessmentChunk {
-        assessments: Vec::with_capacity(page.len()),
+        assessments: Vec::with_capacity(page.inputs.len()),
         history: Vec::new(),
         events: Vec::new(),
     };
@@ -280,13 +292,14 @@ fn assess_page(
         Ok(g) => g,
         Err(poisoned) => poisoned.into_inner(),
     };
-    for input in page {
+    for input in &page.inputs {
         let f = figures.for_territory(input.family.territory);
         let profile = Profile::compute(&input.family, ctx.on, f);
         let a = assess(&profile, m);
         record(ctx, m, input, &a, &mut chunk, &mut summary);
         offers::offers_for(&ctx.catalogue, &input.family, &profile, ctx.on, &mut offers);
     }
+    offers.retain(|o| !page.offered.contains(&(o.person, o.measure.clone())));
     summary.offers = offers.len() as u64;
     (chunk, offers, summary)
 }

@@ -331,7 +331,7 @@ fn database_is_replaced_in_urls() {
 
 /// Waits until a session of this database other than `observer` waits for a lock. Polls, and
 /// gives up (failing the test) only after a long while: the waiting itself is what is tested.
-async fn until_a_read_waits_for_a_lock(observer: &mut PgConnection) {
+pub async fn until_a_read_waits_for_a_lock(observer: &mut PgConnection) {
     for _ in 0..6_000 {
         let waiting: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM pg_stat_activity

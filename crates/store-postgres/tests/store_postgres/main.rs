@@ -2,6 +2,7 @@
 //! this backend has, and its schema's parity with SQLite's.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod assessment;
 mod backend;
 mod common;
 mod contract;

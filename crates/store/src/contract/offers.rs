@@ -141,7 +141,8 @@ pub async fn a_failing_offer_call_writes_nothing(store: &dyn Store) {
 }
 
 /// A sent offer is answered once: accepted or declined on the day given; answering it again
-/// is `Conflict`, an unknown offer `NotFound`. A family's offers list newest first.
+/// is `Conflict`, an unknown offer `NotFound`. A family's offers list newest first. `offered`
+/// lists every (person, measure) ever offered, `live_offers` only those sent or accepted.
 pub async fn an_offer_is_answered_once(store: &dyn Store) {
     let _ = loaded(store).await;
     let given = [
@@ -176,6 +177,17 @@ pub async fn an_offer_is_answered_once(store: &dyn Store) {
         vec![written[2].clone(), declined, accepted]
     );
     assert!(store.family_offers(F_ERLAN).await.unwrap().is_empty());
+
+    // A declined offer is no longer live, but it was offered.
+    let live: BTreeSet<_> = store.live_offers(&[F_SERIKBAYEV]).await.unwrap().into_iter().collect();
+    assert_eq!(live, BTreeSet::from([pair(P_ARMAN, ASP), pair(P_AIGUL, KINDERGARTEN)]));
+    let offered: BTreeSet<_> =
+        store.offered(&[F_SERIKBAYEV, F_ERLAN]).await.unwrap().into_iter().collect();
+    assert_eq!(
+        offered,
+        BTreeSet::from([pair(P_ARMAN, ASP), pair(P_AIGUL, ASP), pair(P_AIGUL, KINDERGARTEN)])
+    );
+    assert!(store.offered(&[]).await.unwrap().is_empty());
 }
 
 /// Expiry takes every sent offer whose last day is before the given day, closes it on that day
