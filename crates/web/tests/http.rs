@@ -2008,6 +2008,9 @@ impl OfferStore for Broken {
     async fn live_offers(&self, _: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>> {
         Err(self.err())
     }
+    async fn offered(&self, _: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>> {
+        Err(self.err())
+    }
     async fn answer_offer(&self, _: i64, _: bool, _: Date) -> StoreResult<OfferRecord> {
         Err(self.err())
     }
