@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use shanyraq_domain::assessment::{Figures, Profile, Var, median};
-use shanyraq_domain::{Kato, Tenge};
+use shanyraq_domain::{FamilyId, Kato, Tenge};
 use shanyraq_store::{RegionMedian, Store};
 use time::Date;
 
@@ -19,21 +19,19 @@ pub async fn compute_medians(
     store: &Arc<dyn Store>,
     on: Date,
 ) -> Result<Vec<RegionMedian>, AppError> {
-    let zero = Figures { pm: Tenge::ZERO, mrp: Tenge::ZERO, poverty_line: Tenge::ZERO };
+    // Two readers on the two halves of the id range, as the full run reads.
+    let last_id = store.next_ids().await?.family.0 - 1;
+    let half = last_id / 2;
+    let parts = [(None, half), (Some(FamilyId(half)), i64::MAX)];
+    let tasks: Vec<_> = parts
+        .into_iter()
+        .map(|(after, end)| tokio::spawn(incomes(store.clone(), on, after, end)))
+        .collect();
     let mut by_region: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
-    let mut after = None;
-    loop {
-        let page = store.assessment_inputs(after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.family.family);
-        for input in &page {
-            let p = Profile::compute(&input.family, on, zero);
-            if p.get(Var::Members) > 0 {
-                by_region
-                    .entry(input.family.territory.region().as_u32())
-                    .or_default()
-                    .push(p.get(Var::IncomePerCapita));
-            }
+    for t in tasks {
+        let part = t.await.map_err(|e| AppError::Internal(format!("median reader: {e}")))??;
+        for (region, mut values) in part {
+            by_region.entry(region).or_default().append(&mut values);
         }
     }
     let mut medians = Vec::with_capacity(by_region.len());
@@ -45,4 +43,33 @@ pub async fn compute_medians(
     }
     store.store_region_medians(on, &medians).await?;
     Ok(medians)
+}
+
+/// Per-capita incomes on `on` by region, of families with id after `after` up to `end`.
+async fn incomes(
+    store: Arc<dyn Store>,
+    on: Date,
+    mut after: Option<FamilyId>,
+    end: i64,
+) -> Result<BTreeMap<u32, Vec<i64>>, AppError> {
+    let zero = Figures { pm: Tenge::ZERO, mrp: Tenge::ZERO, poverty_line: Tenge::ZERO };
+    let mut by_region: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
+    loop {
+        let page = store.assessment_inputs(after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.family.family);
+        for input in page.iter().filter(|i| i.family.family.0 <= end) {
+            let p = Profile::compute(&input.family, on, zero);
+            if p.get(Var::Members) > 0 {
+                by_region
+                    .entry(input.family.territory.region().as_u32())
+                    .or_default()
+                    .push(p.get(Var::IncomePerCapita));
+            }
+        }
+        if last.family.family.0 >= end {
+            break;
+        }
+    }
+    Ok(by_region)
 }
