@@ -131,7 +131,7 @@ pub struct StatsLevelsArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on. Loopback by default: there is no access control yet.
     #[arg(long, env = "SHANYRAQ_ADDR", default_value = "127.0.0.1:8080")]
@@ -142,6 +142,10 @@ pub struct ServeArgs {
     /// Seconds between re-assessments of families whose facts changed (0: never).
     #[arg(long, env = "SHANYRAQ_REASSESS_EVERY", default_value_t = 60)]
     pub reassess_every: u64,
+    /// Append outbound messages (offers) to this file as JSON Lines, the stand-in for an SMS
+    /// gateway; the demo uses `outbox.jsonl` beside its database.
+    #[arg(long, env = "SHANYRAQ_OUTBOX_FILE")]
+    pub outbox_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

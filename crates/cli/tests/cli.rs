@@ -485,3 +485,74 @@ fn import_dry_run_checks_a_generated_feed_and_reports_without_personal_data() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(report.exists());
 }
+
+#[test]
+fn assess_methodology_stats_and_offers_from_the_command_line() {
+    let dir = TempDir::new("assess");
+    let db = dir.db("s.db");
+    assert!(shanyraq(&["--db", &db, "migrate"]).status.success());
+    let generated =
+        shanyraq(&["--db", &db, "generate", "--families", "300", "--region", "113800000"]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+
+    // A bad file is refused with file, line and key, and nothing is installed.
+    let bad = dir.path("bad.toml");
+    let text = shanyraq_default_methodology().replacen("C = -30", "C = 900", 1);
+    std::fs::write(&bad, &text).unwrap();
+    let refused = shanyraq(&["--db", &db, "methodology", "install", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let line = text[..text.find("C = 900").unwrap()].matches('\n').count() + 1;
+    let expected = format!("{}:{line}: cutoffs.C: cut-offs must fall", bad.display());
+    assert!(stderr(&refused).contains(&expected), "{}", stderr(&refused));
+    let listed = shanyraq(&["--db", &db, "methodology", "list"]);
+    assert!(stdout(&listed).contains("no methodology installed"), "{}", stdout(&listed));
+
+    // The first assessment installs the default and assesses every family.
+    let all = shanyraq(&["--db", &db, "assess", "--all", "--json", "--on", "2026-11-30"]);
+    assert!(all.status.success(), "{}", stderr(&all));
+    let summary: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert_eq!(summary["families"], 300);
+    assert_eq!(summary["changed"], 300);
+    let by_level: u64 =
+        summary["levels"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(by_level, 300);
+    assert!(stderr(&all).contains("installed the default"), "{}", stderr(&all));
+    assert!(stdout(&shanyraq(&["--db", &db, "methodology", "list"])).contains("* ckc-2023-r1"));
+
+    let changed = shanyraq(&["--db", &db, "assess", "--changed"]);
+    assert!(stdout(&changed).starts_with("assessed 0 families"), "{}", stdout(&changed));
+
+    // Counts by district add up to every family; movements need both ends of the period.
+    let stats = shanyraq(&["--db", &db, "stats", "levels", "--territory", "113800000", "--json"]);
+    assert!(stats.status.success(), "{}", stderr(&stats));
+    let v: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let total: u64 =
+        v["counts"].as_array().unwrap().iter().map(|c| c["families"].as_u64().unwrap()).sum();
+    assert_eq!(total, 300);
+    let half = shanyraq(&[
+        "--db",
+        &db,
+        "stats",
+        "levels",
+        "--territory",
+        "113800000",
+        "--from",
+        "2026-01-01",
+    ]);
+    assert_eq!(half.status.code(), Some(2));
+
+    // Offers go to the file once.
+    let outbox = dir.path("outbox.jsonl");
+    let delivered = shanyraq(&["--db", &db, "offers", "deliver", "--to", outbox.to_str().unwrap()]);
+    assert!(delivered.status.success(), "{}", stderr(&delivered));
+    let lines = std::fs::read_to_string(&outbox).unwrap().lines().count();
+    assert_eq!(summary["offers"].as_u64().unwrap() as usize, lines);
+    let again = shanyraq(&["--db", &db, "offers", "deliver", "--to", outbox.to_str().unwrap()]);
+    assert!(stdout(&again).starts_with("0 messages"), "{}", stdout(&again));
+}
+
+fn shanyraq_default_methodology() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../data/methodology/ckc-2023-reconstruction.toml");
+    std::fs::read_to_string(root).unwrap()
+}

@@ -48,5 +48,14 @@ pub async fn run(db: &DbUrl, args: DemoArgs) -> anyhow::Result<()> {
         let summary = services.assess_all(None, Trigger::Full, |_| {}).await?;
         assess::print(&summary, false)?;
     }
-    serve::serve(store, &args.serve).await
+    let mut serve_args = args.serve.clone();
+    if serve_args.outbox_file.is_none()
+        && let DbUrl::Sqlite(path) = db
+    {
+        let file = path.with_file_name("outbox.jsonl");
+        let n = crate::commands::offers::deliver_to_file(&services, &file).await?;
+        println!("{db}: outbound messages go to {} ({n} written now)", file.display());
+        serve_args.outbox_file = Some(file);
+    }
+    serve::serve(store, &serve_args).await
 }

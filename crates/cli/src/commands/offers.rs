@@ -18,19 +18,7 @@ pub async fn run(db: &DbUrl, command: OffersCommand) -> anyhow::Result<()> {
             println!("{} offers expired; a follow-up task was opened for each", expired.len());
         }
         OffersCommand::Deliver { to } => {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&to)
-                .with_context(|| format!("opening {}", to.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            let n = services
-                .deliver_messages(|m| {
-                    let line = serde_json::to_string(m).map_err(std::io::Error::other)?;
-                    writeln!(out, "{line}")
-                })
-                .await?;
-            out.flush().context("writing the messages")?;
+            let n = deliver_to_file(&services, &to).await?;
             println!("{n} messages written to {}", to.display());
         }
         OffersCommand::Answer { id, accept, decline } => {
@@ -51,4 +39,23 @@ pub async fn run(db: &DbUrl, command: OffersCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Appends every undelivered message to `path` (JSON Lines) and marks it delivered. A message
+/// is marked only after its batch is written, so a failure delivers it again rather than never.
+pub async fn deliver_to_file(services: &Services, path: &std::path::Path) -> anyhow::Result<usize> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    let mut out = std::io::LineWriter::new(file);
+    let n = services
+        .deliver_messages(|m| {
+            let line = serde_json::to_string(m).map_err(std::io::Error::other)?;
+            writeln!(out, "{line}")
+        })
+        .await?;
+    out.flush().context("writing the messages")?;
+    Ok(n)
 }

@@ -32,7 +32,8 @@ pub async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let services = Services::new(store);
     if args.reassess_every > 0 {
-        tokio::spawn(reassess(services.clone(), Duration::from_secs(args.reassess_every)));
+        let every = Duration::from_secs(args.reassess_every);
+        tokio::spawn(reassess(services.clone(), every, args.outbox_file.clone()));
     }
     let router = shanyraq_web::router(services, WebConfig { default_language });
     println!("Shanyraq is running at http://{}/ (Ctrl-C stops it)", args.addr);
@@ -40,9 +41,10 @@ pub async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()
     Ok(())
 }
 
-/// The background job, every `every`: re-assesses the families whose facts changed and turns
-/// unanswered offers past their day into follow-up tasks.
-async fn reassess(services: Services, every: Duration) {
+/// The background job, every `every`: re-assesses the families whose facts changed, turns
+/// unanswered offers past their day into follow-up tasks, and hands new messages to the outbox
+/// file if there is one.
+async fn reassess(services: Services, every: Duration, outbox: Option<std::path::PathBuf>) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -63,6 +65,13 @@ async fn reassess(services: Services, every: Duration) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(code = e.code(), "expiring offers failed: {e}"),
+        }
+        if let Some(path) = &outbox {
+            match crate::commands::offers::deliver_to_file(&services, path).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(messages = n, "wrote outbound messages to the outbox file"),
+                Err(e) => tracing::warn!("writing the outbox file failed: {e:#}"),
+            }
         }
     }
 }
