@@ -63,6 +63,8 @@ pub struct AssessSummary {
 
 /// Pages waiting between reader, assessor and writer.
 const QUEUE: usize = 2;
+/// Chunks being written at once.
+const WRITES_IN_FLIGHT: usize = 2;
 
 /// Everything assessing a page needs, shared with the blocking thread.
 struct Context {
@@ -213,11 +215,26 @@ async fn pipeline(
     let (chunk_tx, mut chunk_rx) = mpsc::channel::<(AssessmentChunk, Vec<NewOffer>)>(QUEUE);
     let writer_store = store.clone();
     let writer = tokio::spawn(async move {
+        // Two chunks in flight: one commits while the next is sent (pages never share a
+        // family, so their order does not matter).
+        let mut inflight = tokio::task::JoinSet::new();
         while let Some((chunk, offers)) = chunk_rx.recv().await {
-            writer_store.write_assessments(chunk).await?;
-            if !offers.is_empty() {
-                writer_store.create_offers(&offers, OffsetDateTime::now_utc()).await?;
+            if inflight.len() >= WRITES_IN_FLIGHT
+                && let Some(done) = inflight.join_next().await
+            {
+                done.map_err(|e| AppError::Internal(format!("writer: {e}")))??;
             }
+            let store = writer_store.clone();
+            inflight.spawn(async move {
+                store.write_assessments(chunk).await?;
+                if !offers.is_empty() {
+                    store.create_offers(&offers, OffsetDateTime::now_utc()).await?;
+                }
+                Ok::<(), AppError>(())
+            });
+        }
+        while let Some(done) = inflight.join_next().await {
+            done.map_err(|e| AppError::Internal(format!("writer: {e}")))??;
         }
         Ok::<(), AppError>(())
     });

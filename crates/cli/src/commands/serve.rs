@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use shanyraq_app::{Services, database};
+use shanyraq_domain::assessment::Trigger;
 use shanyraq_store::{DbUrl, Store};
 use shanyraq_web::{Lang, WebConfig};
 
@@ -41,14 +42,28 @@ pub async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()
     Ok(())
 }
 
-/// The background job, every `every`: re-assesses the families whose facts changed, turns
+/// The background job, every `every`: once a day assesses every family, re-assesses the
+/// families whose facts changed, turns
 /// unanswered offers past their day into follow-up tasks, and hands new messages to the outbox
 /// file if there is one.
 async fn reassess(services: Services, every: Duration, outbox: Option<std::path::PathBuf>) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut assessed_all_on = services.today();
     loop {
         tick.tick().await;
+        // Once a day every family: ages move, a version that takes effect today applies, and
+        // families still at D or E are reported again.
+        let today = services.today();
+        if today > assessed_all_on {
+            match services.assess_all(Some(today), Trigger::Full, |_| {}).await {
+                Ok(s) => {
+                    assessed_all_on = today;
+                    tracing::info!(families = s.families, changed = s.changed, "daily assessment");
+                }
+                Err(e) => tracing::warn!(code = e.code(), "daily assessment failed: {e}"),
+            }
+        }
         match services.assess_changed().await {
             Ok(s) if s.families > 0 => tracing::info!(
                 families = s.families,

@@ -1,10 +1,8 @@
-//! Writing a chunk of results in one transaction: the current assessments through binary `COPY`
-//! into a temporary table and one `INSERT … ON CONFLICT DO UPDATE` from it (`COPY` cannot
-//! replace rows), the level history and the level events straight through `COPY`. An existing
-//! history entry refuses the `COPY` (SQLSTATE 23505): the caller gets
-//! [`shanyraq_store::StoreError::Conflict`] and nothing of the chunk is written. (The temporary
-//! table needs the role's `TEMPORARY` privilege on the database, which every role has unless an
-//! administrator revoked it from `PUBLIC`.)
+//! Writing a chunk of results in one transaction: the current assessments with one
+//! `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE`, the level history and the level events
+//! with one `INSERT … SELECT FROM unnest(…)` each, every column bound as an array. An existing
+//! history entry refuses the insert (SQLSTATE 23505): the caller gets
+//! [`shanyraq_store::StoreError::Conflict`] and nothing of the chunk is written.
 //!
 //! A chunk is a bulk write ([`crate::bulk`], ADR 0009): every row names a family and a
 //! methodology, and the foreign-key triggers checking those one row at a time cost more than the
@@ -14,78 +12,44 @@
 //! `level_history` or `level_events` would be skipped on that path too: extend the check or
 //! write these tables without it.
 
-use shanyraq_store::{
-    AssessmentChunk, HistoryEntry, LevelEvent, StoreError, StoreResult, StoredAssessment,
-};
+use shanyraq_store::{AssessmentChunk, StoreError, StoreResult, StoredAssessment};
 use sqlx::{PgConnection, PgPool};
 
 use crate::bulk::{self, BulkPath, BulkTransaction};
-use crate::copy::{BinaryRows, copy_rows};
 use crate::error::fail;
 use crate::references::lock_stored;
 
-/// The chunk's assessments, gone at commit (or rollback).
-const CREATE_STAGE: &str = "CREATE TEMPORARY TABLE assessment_stage
-    (LIKE assessments INCLUDING DEFAULTS) ON COMMIT DROP";
-
-const COPY_STAGE: &str = "COPY assessment_stage (family_id, seq, assessed_on, methodology, total, \
-    score_level, level, trigger, detail) FROM STDIN (FORMAT binary)";
-
+/// Every statement binds whole columns as arrays: one round trip each, whatever the chunk's
+/// size. (`COPY` was tried first: its closing message goes out as a separate small packet, which
+/// waits out the server's delayed acknowledgement — about 40 ms per `COPY` over TCP, most of a
+/// one-family write and a third of a full run.)
 const UPSERT: &str = "INSERT INTO assessments (family_id, seq, assessed_on, methodology, total,
         score_level, level, trigger, detail)
-    SELECT family_id, seq, assessed_on, methodology, total, score_level, level, trigger, detail
-    FROM assessment_stage
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::text[], $5::bigint[],
+        $6::text[], $7::text[], $8::text[], $9::text[])
     ON CONFLICT (family_id) DO UPDATE SET
         seq = excluded.seq, assessed_on = excluded.assessed_on,
         methodology = excluded.methodology, total = excluded.total,
         score_level = excluded.score_level, level = excluded.level,
         trigger = excluded.trigger, detail = excluded.detail";
 
-const COPY_HISTORY: &str = "COPY level_history (family_id, seq, assessed_on, methodology, total, \
-    level, trigger) FROM STDIN (FORMAT binary)";
+const INSERT_HISTORY: &str = "INSERT INTO level_history (family_id, seq, assessed_on, methodology,
+        total, level, trigger)
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::text[], $5::bigint[],
+        $6::text[], $7::text[])";
 
 /// Ids are drawn row by row in the order the rows come, so they ascend in the chunk's order.
-const COPY_EVENTS: &str = "COPY level_events (family_id, kind, level, previous_level, \
-    occurred_on, methodology) FROM STDIN (FORMAT binary)";
+const INSERT_EVENTS: &str = "INSERT INTO level_events (family_id, kind, level, previous_level,
+        occurred_on, methodology)
+    SELECT f, k, l, p, o, m
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[])
+        WITH ORDINALITY AS t (f, k, l, p, o, m, n)
+    ORDER BY n";
 
 const LOCK_FAMILIES: &str = "SELECT id FROM families WHERE id = ANY($1) FOR KEY SHARE";
 
 const LOCK_METHODOLOGIES: &str =
     "SELECT version FROM methodologies WHERE version = ANY($1) FOR KEY SHARE";
-
-fn encode_assessment(out: &mut BinaryRows, a: &&StoredAssessment) {
-    out.row(9);
-    out.i64(a.family.0);
-    out.i64(a.seq);
-    out.date(a.assessed_on);
-    out.text(&a.methodology);
-    out.i64(a.total);
-    out.text(a.score_level.letter());
-    out.text(a.level.letter());
-    out.text(a.trigger.code());
-    out.text(&a.detail);
-}
-
-fn encode_history(out: &mut BinaryRows, h: &HistoryEntry) {
-    out.row(7);
-    out.i64(h.family.0);
-    out.i64(h.seq);
-    out.date(h.assessed_on);
-    out.text(&h.methodology);
-    out.i64(h.total);
-    out.text(h.level.letter());
-    out.text(h.trigger.code());
-}
-
-fn encode_event(out: &mut BinaryRows, e: &LevelEvent) {
-    out.row(6);
-    out.i64(e.family.0);
-    out.text(e.kind.code());
-    out.text(e.level.letter());
-    out.opt_text(e.previous.map(|l| l.letter()));
-    out.date(e.occurred_on);
-    out.text(&e.methodology);
-}
 
 /// The assessments to write: for a family given twice, the later one (as if they were written
 /// one after the other), in family order.
@@ -148,15 +112,48 @@ pub(crate) async fn chunk(
         check_references(&mut tx, chunk).await?;
     }
     if !chunk.assessments.is_empty() {
-        let assessments = latest_per_family(&chunk.assessments);
-        sqlx::raw_sql(CREATE_STAGE).execute(&mut *tx).await.map_err(fail("writing assessments"))?;
-        copy_rows(&mut tx, "writing assessments", COPY_STAGE, &assessments, encode_assessment)
-            .await?;
-        sqlx::raw_sql(UPSERT).execute(&mut *tx).await.map_err(fail("writing assessments"))?;
+        let a = latest_per_family(&chunk.assessments);
+        sqlx::query(UPSERT)
+            .bind(a.iter().map(|a| a.family.0).collect::<Vec<_>>())
+            .bind(a.iter().map(|a| a.seq).collect::<Vec<_>>())
+            .bind(a.iter().map(|a| a.assessed_on).collect::<Vec<_>>())
+            .bind(a.iter().map(|a| a.methodology.as_str()).collect::<Vec<_>>())
+            .bind(a.iter().map(|a| a.total).collect::<Vec<_>>())
+            .bind(a.iter().map(|a| a.score_level.letter()).collect::<Vec<_>>())
+            .bind(a.iter().map(|a| a.level.letter()).collect::<Vec<_>>())
+            .bind(a.iter().map(|a| a.trigger.code()).collect::<Vec<_>>())
+            .bind(a.iter().map(|a| a.detail.as_str()).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(fail("writing assessments"))?;
     }
-    copy_rows(&mut tx, "writing level history", COPY_HISTORY, &chunk.history, encode_history)
-        .await?;
-    copy_rows(&mut tx, "writing level events", COPY_EVENTS, &chunk.events, encode_event).await?;
+    if !chunk.history.is_empty() {
+        let h = &chunk.history;
+        sqlx::query(INSERT_HISTORY)
+            .bind(h.iter().map(|h| h.family.0).collect::<Vec<_>>())
+            .bind(h.iter().map(|h| h.seq).collect::<Vec<_>>())
+            .bind(h.iter().map(|h| h.assessed_on).collect::<Vec<_>>())
+            .bind(h.iter().map(|h| h.methodology.as_str()).collect::<Vec<_>>())
+            .bind(h.iter().map(|h| h.total).collect::<Vec<_>>())
+            .bind(h.iter().map(|h| h.level.letter()).collect::<Vec<_>>())
+            .bind(h.iter().map(|h| h.trigger.code()).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(fail("writing level history"))?;
+    }
+    if !chunk.events.is_empty() {
+        let e = &chunk.events;
+        sqlx::query(INSERT_EVENTS)
+            .bind(e.iter().map(|e| e.family.0).collect::<Vec<_>>())
+            .bind(e.iter().map(|e| e.kind.code()).collect::<Vec<_>>())
+            .bind(e.iter().map(|e| e.level.letter()).collect::<Vec<_>>())
+            .bind(e.iter().map(|e| e.previous.map(|l| l.letter())).collect::<Vec<_>>())
+            .bind(e.iter().map(|e| e.occurred_on).collect::<Vec<_>>())
+            .bind(e.iter().map(|e| e.methodology.as_str()).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await
+            .map_err(fail("writing level events"))?;
+    }
     tx.commit().await.map_err(fail("committing assessments"))
 }
 
