@@ -4,6 +4,7 @@
 //! This crate knows nothing of HTTP.
 
 pub mod assess;
+pub mod audit;
 pub mod clock;
 pub mod database;
 pub mod error;

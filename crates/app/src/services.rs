@@ -264,6 +264,23 @@ impl Services {
         assess::offers::deliver(&self.store, deliver, self.clock.now()).await
     }
 
+    /// Checks the whole audit chain against anchors kept outside the database.
+    pub async fn verify_audit(
+        &self,
+        anchors: &[shanyraq_domain::audit::Anchor],
+    ) -> Result<crate::audit::VerifyReport, AppError> {
+        crate::audit::verify_chain(&self.store, anchors).await
+    }
+
+    /// The last audit entry, to keep as an anchor.
+    pub async fn audit_head(&self) -> Result<Option<shanyraq_domain::audit::Anchor>, AppError> {
+        Ok(self
+            .store
+            .audit_head()
+            .await?
+            .map(|e| shanyraq_domain::audit::Anchor { seq: e.seq, hash: e.hash }))
+    }
+
     pub async fn batch(&self, id: BatchId) -> Result<BatchRecord, AppError> {
         self.store
             .batch_record(id)

@@ -47,6 +47,9 @@ pub enum Command {
     /// Proactive offers: expire unanswered ones, deliver messages, record answers.
     #[command(subcommand)]
     Offers(OffersCommand),
+    /// The audit record: check its hash chain, print its head as an anchor.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Measure.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -106,6 +109,18 @@ pub enum OffersCommand {
         #[arg(long)]
         family: i64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the whole chain; exit 1 naming the first broken entry. With --anchors, also check
+    /// it against (seq, hash) pairs kept outside the database, which catches a rewritten chain.
+    Verify {
+        #[arg(long)]
+        anchors: Option<std::path::PathBuf>,
+    },
+    /// Print the last entry as `SEQ HASH`, to append to an anchors file kept elsewhere.
+    Anchor,
 }
 
 #[derive(Debug, Subcommand)]
@@ -279,6 +294,12 @@ pub enum BenchCommand {
     /// The assessment: the engine on families in memory, full runs from the store with
     /// results written, and one family's re-assessment latency.
     Assess(BenchAssessArgs),
+    /// The audit chain: append synthetic entries, then verify the whole chain.
+    Audit {
+        /// Entries to append first.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,10 @@ fn main() -> ExitCode {
     if let Command::Import(args) = &cli.command {
         return runtime.block_on(commands::import::run(&cli.db, args));
     }
+    // `audit verify` has its own exit status: 1 when the chain is broken.
+    if let Command::Audit(c) = &cli.command {
+        return runtime.block_on(commands::audit::run(&cli.db, c));
+    }
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Demo(args) => commands::demo::run(&cli.db, args).await,
@@ -69,6 +73,9 @@ fn main() -> ExitCode {
             Command::Stats(crate::cli::StatsCommand::Levels(args)) => {
                 commands::stats::levels(&cli.db, args).await
             }
+            Command::Bench(BenchCommand::Audit { events }) => {
+                commands::bench_audit::run(&cli.db, events).await
+            }
             Command::Bench(BenchCommand::Assess(args)) => {
                 commands::bench_assess::run(&cli.db, args).await
             }
@@ -78,7 +85,10 @@ fn main() -> ExitCode {
             Command::Bench(BenchCommand::Import(args)) => {
                 commands::bench::import(&cli.db, args).await
             }
-            Command::Iin(_) | Command::GenerateFeeds(_) | Command::Import(_) => Ok(()),
+            Command::Iin(_)
+            | Command::GenerateFeeds(_)
+            | Command::Import(_)
+            | Command::Audit(_) => Ok(()),
         }
     });
     match result {

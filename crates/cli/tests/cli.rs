@@ -556,3 +556,26 @@ fn shanyraq_default_methodology() -> String {
         .join("../../data/methodology/ckc-2023-reconstruction.toml");
     std::fs::read_to_string(root).unwrap()
 }
+
+#[test]
+fn audit_verify_reports_the_chain_and_checks_anchors() {
+    let dir = TempDir::new("audit");
+    let db = dir.db("s.db");
+    assert!(shanyraq(&["--db", &db, "migrate"]).status.success());
+    let ok = shanyraq(&["--db", &db, "audit", "verify"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert!(stdout(&ok).starts_with("audit chain holds: 0 entries"), "{}", stdout(&ok));
+
+    // An anchor the (empty) chain never reaches: it was cut off.
+    let anchors = dir.path("anchors.txt");
+    std::fs::write(&anchors, format!("# kept elsewhere\n5 {}\n", "ab".repeat(32))).unwrap();
+    let cut = shanyraq(&["--db", &db, "audit", "verify", "--anchors", anchors.to_str().unwrap()]);
+    assert_eq!(cut.status.code(), Some(1));
+    assert!(stdout(&cut).contains("BROKEN at entry 1"), "{}", stdout(&cut));
+    assert!(stdout(&cut).contains("[audit.truncated]"), "{}", stdout(&cut));
+
+    std::fs::write(&anchors, "5 not-a-hash\n").unwrap();
+    let bad = shanyraq(&["--db", &db, "audit", "verify", "--anchors", anchors.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("line 1"), "{}", stderr(&bad));
+}

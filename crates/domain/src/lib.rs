@@ -5,6 +5,7 @@
 //! it needs (the KATO classifier, dated constants) is compiled in with `include_str!`.
 
 pub mod assessment;
+pub mod audit;
 pub mod constants;
 pub mod dates;
 pub mod family;

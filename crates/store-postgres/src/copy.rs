@@ -392,6 +392,13 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A `TIMESTAMPTZ` field as PostgreSQL keeps it: microseconds since 2000-01-01 UTC
+    /// (`infinity` is `i64::MAX`, `-infinity` `i64::MIN`).
+    pub(crate) fn timestamp_micros(&mut self) -> StoreResult<i64> {
+        let v = self.fixed::<8>("a TIMESTAMPTZ")?.map(i64::from_be_bytes);
+        self.required(v)
+    }
+
     /// A `DATE` field.
     pub(crate) fn date(&mut self) -> StoreResult<Date> {
         let v = self.opt_date()?;

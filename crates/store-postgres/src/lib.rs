@@ -8,6 +8,7 @@
 //! This crate knows nothing of HTTP or of the application's use cases.
 
 mod assessment;
+mod audit;
 mod baseline;
 mod batch;
 mod bulk;

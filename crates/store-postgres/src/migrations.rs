@@ -36,6 +36,7 @@ pub static MIGRATIONS: &[Migration] = &[
         name: "assessment",
         sql: include_str!("../migrations/0003_assessment.sql"),
     },
+    Migration { version: 4, name: "audit", sql: include_str!("../migrations/0004_audit.sql") },
 ];
 
 /// Key of the advisory lock that serialises migrations: "shanyraq" in ASCII.

@@ -16,6 +16,7 @@
 //! [`shanyraq_store::Store`] and nothing more.
 
 mod assessment;
+mod audit;
 pub mod baseline;
 mod bulk;
 mod checkpoint;

@@ -30,6 +30,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "assessment",
         sql: include_str!("../migrations/0003_assessment.sql"),
     },
+    Migration { version: 4, name: "audit", sql: include_str!("../migrations/0004_audit.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -6,18 +6,19 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use rusqlite::Connection;
+use shanyraq_domain::audit::{AuditEntry, AuditRecord};
 use shanyraq_domain::{
     BatchId, FamilyId, Iin, ImportBatch, Kato, Territory, TerritoryTree, TreeVersion,
 };
 use shanyraq_domain::{KatoLevel, PersonId};
 use shanyraq_store::{
-    AssessmentChunk, AssessmentInput, AssessmentStore, Backend, BatchPageRequest, BatchRecord,
-    BatchStore, ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk, FeedStore, HistoryEntry,
-    ImportIssue, Installed, IssueCursor, LevelCount, MethodologyRecord, MigrationOutcome, Movement,
-    NewFeedBatch, NewOffer, NextIds, OfferRecord, OfferStore, OutboxMessage, PageRequest,
-    PendingRow, PersonRecord, PopulationChunk, PopulationStore, RegionMedian, ResolvedPerson,
-    SchemaShape, SchemaStore, StoreError, StoreResult, StoreStats, StoredAssessment,
-    StoredLevelEvent, TaskRecord, TerritoryStore,
+    AssessmentChunk, AssessmentInput, AssessmentStore, AuditStore, Backend, BatchPageRequest,
+    BatchRecord, BatchStore, ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk, FeedStore,
+    HistoryEntry, ImportIssue, Installed, IssueCursor, LevelCount, MethodologyRecord,
+    MigrationOutcome, Movement, NewFeedBatch, NewOffer, NextIds, OfferRecord, OfferStore,
+    OutboxMessage, PageRequest, PendingRow, PersonRecord, PopulationChunk, PopulationStore,
+    RegionMedian, ResolvedPerson, SchemaShape, SchemaStore, StoreError, StoreResult, StoreStats,
+    StoredAssessment, StoredLevelEvent, TaskRecord, TerritoryStore,
 };
 use time::{Date, OffsetDateTime};
 use tokio::sync::Semaphore;
@@ -26,7 +27,7 @@ use crate::checkpoint::Checkpointer;
 use crate::conn::{Access, Role, check_file, open_connection};
 use crate::error::join_error;
 use crate::pool::ReaderPool;
-use crate::{assessment, feed, migrate, offers, read, schema, write};
+use crate::{assessment, audit, feed, migrate, offers, read, schema, write};
 
 /// Reader connections per store: enough for concurrent requests on two to eight cores without
 /// holding many page caches.
@@ -465,5 +466,21 @@ impl OfferStore for SqliteStore {
 
     async fn open_tasks(&self, root: Kato, limit: u32) -> StoreResult<Vec<TaskRecord>> {
         self.read(move |conn| offers::open_tasks(conn, root, limit)).await
+    }
+}
+
+#[async_trait]
+impl AuditStore for SqliteStore {
+    async fn append_audit(&self, records: &[AuditRecord]) -> StoreResult<Vec<AuditEntry>> {
+        let records = records.to_vec();
+        self.write(move |conn| audit::append(conn, &records)).await
+    }
+
+    async fn audit_entries(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        self.read(move |conn| audit::entries(conn, after, limit)).await
+    }
+
+    async fn audit_head(&self) -> StoreResult<Option<AuditEntry>> {
+        self.read(audit::head).await
     }
 }

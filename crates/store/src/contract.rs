@@ -102,6 +102,12 @@
 //!   `mark_delivered` marks the given messages delivered (a message delivered before keeps its
 //!   time, unknown ids are passed over). `open_tasks` gives open tasks whose territory lies in
 //!   the subtree, by id, at most `limit` clamped to 1..=10,000.
+//! - Audit: `append_audit` gives the records seqs following the last entry (1 on an empty
+//!   chain), each sealed with `shanyraq_domain::audit::seal` after the one before, in one
+//!   transaction; the time is kept in UTC cut to whole microseconds and the entry is sealed with
+//!   the time kept, so every entry read back verifies. Concurrent appends form one chain, each
+//!   call's entries contiguous. `audit_entries` gives entries after `after` by seq, at most
+//!   `limit` clamped to 1..=50,000, exactly as stored; `audit_head` is the last entry.
 //! - The shape of the migrated schema is [`expected_schema`]: type classes `integer`, `text`,
 //!   `date`, `timestamp` (also `real`, `blob`, `boolean` should they appear), columns in
 //!   declaration order, only explicitly named indexes (no primary keys) with their uniqueness,
@@ -112,11 +118,13 @@
 // A test suite: failing loudly with a message is its job.
 
 mod assessment;
+mod audit;
 mod feed;
 pub mod fixtures;
 mod offers;
 
 pub use assessment::*;
+pub use audit::*;
 pub use feed::*;
 pub use offers::*;
 
@@ -190,6 +198,10 @@ macro_rules! store_contract_tests {
             an_offer_is_answered_once,
             expiry_opens_one_task_per_expired_offer,
             outbox_messages_wait_until_delivered,
+            audit_entries_chain_in_order,
+            audit_entries_page_by_seq,
+            concurrent_appends_keep_one_chain,
+            an_empty_audit_chain_verifies,
         );
     };
     (@each $factory:expr; $($name:ident),* $(,)?) => {
@@ -438,6 +450,21 @@ pub fn expected_schema() -> SchemaShape {
                 col("status", "text", R),
             ],
         ),
+        (
+            "audit_events",
+            vec![
+                col("seq", "integer", R),
+                col("at", "timestamp", R),
+                col("actor", "text", R),
+                col("on_behalf_of", "text", N),
+                col("action", "text", R),
+                col("subject", "text", N),
+                col("purpose", "text", N),
+                col("outcome", "text", R),
+                col("request_id", "text", R),
+                col("hash", "text", R),
+            ],
+        ),
     ];
     let names = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     let indexes: [(&str, &str, &[&str], bool); 14] = [
@@ -466,7 +493,7 @@ pub fn expected_schema() -> SchemaShape {
         // Partial: open tasks only.
         ("tasks_open_idx", "tasks", &["territory_code", "id"], false),
     ];
-    let primary_keys: [(&str, &[&str]); 19] = [
+    let primary_keys: [(&str, &[&str]); 20] = [
         ("territory_versions", &["id"]),
         ("family_changes", &["batch_id", "family_id"]),
         ("import_issues", &["batch_id", "line", "seq"]),
@@ -486,6 +513,7 @@ pub fn expected_schema() -> SchemaShape {
         ("offers", &["id"]),
         ("outbox", &["id"]),
         ("tasks", &["id"]),
+        ("audit_events", &["seq"]),
     ];
     let fk = |column: &str, ref_table: &str| ForeignKeyShape {
         columns: vec![column.to_owned()],
@@ -532,6 +560,7 @@ pub fn expected_schema() -> SchemaShape {
         ("level_events", vec![check("kind"), check("level"), check("previous_level")]),
         ("offers", vec![check("state")]),
         ("tasks", vec![check("kind"), check("status")]),
+        ("audit_events", vec![check("outcome")]),
     ];
     SchemaShape {
         tables: tables.into_iter().map(|(n, c)| (n.to_owned(), c)).collect(),

@@ -4,6 +4,7 @@
 //! This crate knows nothing of any SQL engine.
 
 pub mod assessment;
+pub mod audit;
 pub mod error;
 pub mod feed;
 pub mod offers;
@@ -15,6 +16,7 @@ pub mod url;
 pub mod contract;
 
 pub use assessment::*;
+pub use audit::AuditStore;
 pub use error::{OpenFailure, StoreError, StoreResult};
 pub use feed::*;
 pub use offers::*;

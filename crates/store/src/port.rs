@@ -8,6 +8,7 @@ use shanyraq_domain::{
 use time::OffsetDateTime;
 
 use crate::assessment::AssessmentStore;
+use crate::audit::AuditStore;
 use crate::error::StoreResult;
 use crate::feed::{
     BatchPageRequest, BatchRecord, ChunkOutcome, FeedChunk, ImportIssue, IssueCursor, NewFeedBatch,
@@ -169,6 +170,7 @@ pub trait Store:
     + FeedStore
     + AssessmentStore
     + OfferStore
+    + AuditStore
     + std::fmt::Debug
 {
 }
@@ -181,6 +183,7 @@ impl<T> Store for T where
         + FeedStore
         + AssessmentStore
         + OfferStore
+        + AuditStore
         + std::fmt::Debug
 {
 }

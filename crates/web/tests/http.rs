@@ -1997,6 +1997,26 @@ impl AssessmentStore for Broken {
 }
 
 #[async_trait::async_trait]
+impl shanyraq_store::AuditStore for Broken {
+    async fn append_audit(
+        &self,
+        _: &[shanyraq_domain::audit::AuditRecord],
+    ) -> StoreResult<Vec<shanyraq_domain::audit::AuditEntry>> {
+        Err(self.err())
+    }
+    async fn audit_entries(
+        &self,
+        _: u64,
+        _: u32,
+    ) -> StoreResult<Vec<shanyraq_domain::audit::AuditEntry>> {
+        Err(self.err())
+    }
+    async fn audit_head(&self) -> StoreResult<Option<shanyraq_domain::audit::AuditEntry>> {
+        Err(self.err())
+    }
+}
+
+#[async_trait::async_trait]
 impl OfferStore for Broken {
     async fn create_offers(
         &self,

@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
 pub mod assess;
+pub mod audit;
 pub mod batches;
 pub mod bench;
 pub mod bench_assess;
+pub mod bench_audit;
 pub mod demo;
 pub mod generate;
 pub mod generate_feeds;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod assessment;
+mod audit;
 mod backend;
 mod common;
 mod contract;

@@ -2,6 +2,7 @@
 //! this backend has.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod audit;
 mod common;
 mod contract;
 mod sqlite;

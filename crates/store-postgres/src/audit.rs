@@ -1,0 +1,255 @@
+//! The audit record on PostgreSQL: an append-only hash chain in `audit_events`.
+//!
+//! Appends are serialised by a transaction-scoped advisory lock, so that each reads the head the
+//! one before it wrote; the whole batch goes in as one `INSERT … SELECT FROM unnest(…)`. The
+//! table's triggers refuse `UPDATE`, `DELETE` and `TRUNCATE`; reads return the rows exactly as
+//! stored, so that the verifier finds an entry changed behind the triggers' back.
+
+use async_trait::async_trait;
+use shanyraq_domain::audit::{AuditEntry, AuditRecord, ChainHash, Outcome, seal};
+use shanyraq_store::{AuditStore, StoreResult};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool};
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::PostgresStore;
+use crate::copy::{Fields, copy_out_rows};
+use crate::decode::{At, UNKNOWN_CODE, corrupt, get};
+use crate::error::fail;
+
+/// Most entries one page returns.
+const MAX_PAGE: u32 = 50_000;
+
+/// Key of the advisory lock that serialises appends to the chain: "audit" in ASCII.
+const AUDIT_LOCK: i64 = 0x61_7564_6974;
+
+/// The columns of `audit_events`, in order, for `SELECT` and `INSERT` lists.
+macro_rules! audit_columns {
+    () => {
+        "seq, at, actor, on_behalf_of, action, subject, purpose, outcome, request_id, hash"
+    };
+}
+
+const LOCK: &str = "SELECT pg_advisory_xact_lock($1)";
+
+const HEAD: &str =
+    concat!("SELECT ", audit_columns!(), " FROM audit_events ORDER BY seq DESC LIMIT 1");
+
+/// A page of entries, read with binary `COPY` (decoding query rows costs the client more than
+/// the server spends producing them). `COPY` takes no parameters: `after` and `limit` are numbers
+/// written into the statement.
+fn page_statement(after: i64, limit: i64) -> String {
+    format!(
+        concat!(
+            "COPY (SELECT ",
+            audit_columns!(),
+            " FROM audit_events WHERE seq > {} ORDER BY seq LIMIT {}) TO STDOUT (FORMAT binary)"
+        ),
+        after, limit
+    )
+}
+
+/// Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's epoch.
+const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+
+const INSERT: &str = concat!(
+    "INSERT INTO audit_events (",
+    audit_columns!(),
+    ") SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], \
+     $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])"
+);
+
+const TABLE: &str = "audit_events";
+const NOT_HASH: &str = "not 64 hexadecimal digits";
+const NEGATIVE: &str = "not a positive number";
+const NOT_TIME: &str = "not a time the application can hold";
+
+fn outcome(code: &str) -> Option<Outcome> {
+    match code {
+        "allowed" => Some(Outcome::Allowed),
+        "denied" => Some(Outcome::Denied),
+        _ => None,
+    }
+}
+
+/// `at` in UTC, cut to whole microseconds: what `TIMESTAMPTZ` keeps.
+fn stored_time(at: OffsetDateTime) -> OffsetDateTime {
+    let at = at.to_offset(UtcOffset::UTC);
+    at.replace_nanosecond(at.nanosecond() / 1_000 * 1_000).unwrap_or(at)
+}
+
+fn entry(row: &PgRow) -> StoreResult<AuditEntry> {
+    let at = At::new(row, TABLE, "seq");
+    let seq: i64 = get(row, "seq")?;
+    let seq = u64::try_from(seq).map_err(|_| corrupt(TABLE, "seq", seq, "seq", NEGATIVE))?;
+    let outcome_code: String = get(row, "outcome")?;
+    let hash: String = get(row, "hash")?;
+    Ok(AuditEntry {
+        seq,
+        record: AuditRecord {
+            at: get::<OffsetDateTime>(row, "at")?.to_offset(UtcOffset::UTC),
+            actor: get(row, "actor")?,
+            on_behalf_of: get(row, "on_behalf_of")?,
+            action: get(row, "action")?,
+            subject: get(row, "subject")?,
+            purpose: get(row, "purpose")?,
+            outcome: outcome(&outcome_code).ok_or_else(|| at.corrupt("outcome", UNKNOWN_CODE))?,
+            request_id: get(row, "request_id")?,
+        },
+        hash: ChainHash::from_hex(&hash).ok_or_else(|| at.corrupt("hash", NOT_HASH))?,
+    })
+}
+
+/// An entry from a binary `COPY` row, fields in [`audit_columns`] order.
+fn copied_entry(f: &mut Fields<'_>) -> StoreResult<AuditEntry> {
+    let seq = f.i64()?;
+    let bad = |column: &str, why: &'static str| corrupt(TABLE, "seq", seq, column, why);
+    let micros = f.timestamp_micros()?;
+    let at = micros
+        .checked_add(PG_EPOCH_MICROS)
+        .and_then(|m| OffsetDateTime::from_unix_timestamp_nanos(i128::from(m) * 1_000).ok())
+        .ok_or_else(|| bad("at", NOT_TIME))?;
+    let seq = u64::try_from(seq).map_err(|_| bad("seq", NEGATIVE))?;
+    let actor = f.text()?.to_owned();
+    let on_behalf_of = f.opt_text()?.map(str::to_owned);
+    let action = f.text()?.to_owned();
+    let subject = f.opt_text()?.map(str::to_owned);
+    let purpose = f.opt_text()?.map(str::to_owned);
+    let outcome = outcome(f.text()?).ok_or_else(|| bad("outcome", UNKNOWN_CODE))?;
+    let request_id = f.text()?.to_owned();
+    let hash = ChainHash::from_hex(f.text()?).ok_or_else(|| bad("hash", NOT_HASH))?;
+    Ok(AuditEntry {
+        seq,
+        record: AuditRecord {
+            at,
+            actor,
+            on_behalf_of,
+            action,
+            subject,
+            purpose,
+            outcome,
+            request_id,
+        },
+        hash,
+    })
+}
+
+async fn head(conn: &mut PgConnection) -> StoreResult<Option<AuditEntry>> {
+    let row = sqlx::query(HEAD)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(fail("reading the audit head"))?;
+    row.as_ref().map(entry).transpose()
+}
+
+async fn append(pool: &PgPool, records: &[AuditRecord]) -> StoreResult<Vec<AuditEntry>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = pool.begin().await.map_err(fail("starting an audit append"))?;
+    sqlx::query(LOCK)
+        .bind(AUDIT_LOCK)
+        .execute(&mut *tx)
+        .await
+        .map_err(fail("waiting for the audit lock"))?;
+    let mut previous = head(&mut tx).await?;
+    let mut entries = Vec::with_capacity(records.len());
+    for r in records {
+        let mut record = r.clone();
+        record.at = stored_time(record.at);
+        let e = seal(previous.as_ref(), record);
+        previous = Some(e.clone());
+        entries.push(e);
+    }
+    let n = entries.len();
+    let (mut seq, mut at, mut actor, mut on_behalf_of, mut action) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut subject, mut purpose, mut outcome, mut request_id, mut hash) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for e in &entries {
+        let r = &e.record;
+        seq.push(i64::try_from(e.seq).unwrap_or(i64::MAX));
+        at.push(r.at);
+        actor.push(r.actor.as_str());
+        on_behalf_of.push(r.on_behalf_of.as_deref());
+        action.push(r.action.as_str());
+        subject.push(r.subject.as_deref());
+        purpose.push(r.purpose.as_deref());
+        outcome.push(r.outcome.code());
+        request_id.push(r.request_id.as_str());
+        hash.push(e.hash.to_hex());
+    }
+    sqlx::query(INSERT)
+        .bind(seq)
+        .bind(at)
+        .bind(actor)
+        .bind(on_behalf_of)
+        .bind(action)
+        .bind(subject)
+        .bind(purpose)
+        .bind(outcome)
+        .bind(request_id)
+        .bind(hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(fail("writing audit entries"))?;
+    tx.commit().await.map_err(fail("committing audit entries"))?;
+    Ok(entries)
+}
+
+#[async_trait]
+impl AuditStore for PostgresStore {
+    async fn append_audit(&self, records: &[AuditRecord]) -> StoreResult<Vec<AuditEntry>> {
+        append(&self.pool, records).await
+    }
+
+    async fn audit_entries(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let limit = limit.clamp(1, MAX_PAGE);
+        let mut conn = self.pool.acquire().await.map_err(fail("connecting"))?;
+        let mut out = Vec::with_capacity(limit as usize);
+        let statement = page_statement(after, i64::from(limit));
+        copy_out_rows(&mut conn, "reading audit entries", &statement, |f| {
+            out.push(copied_entry(f)?);
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    async fn audit_head(&self) -> StoreResult<Option<AuditEntry>> {
+        let mut conn = self.pool.acquire().await.map_err(fail("connecting"))?;
+        head(&mut conn).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_are_cut_to_microseconds_in_utc() {
+        let at = datetime!(2026-11-30 14:00:00.123_456_789 +05:00);
+        assert_eq!(stored_time(at), datetime!(2026-11-30 09:00:00.123_456 UTC));
+        assert_eq!(stored_time(at).offset(), UtcOffset::UTC);
+    }
+
+    #[test]
+    fn outcomes_read_their_codes() {
+        for o in [Outcome::Allowed, Outcome::Denied] {
+            assert_eq!(outcome(o.code()), Some(o));
+        }
+        assert_eq!(outcome("maybe"), None);
+    }
+}
