@@ -31,6 +31,8 @@ mod pool;
 mod read;
 mod schema;
 mod store;
+#[cfg(test)]
+mod testkit;
 mod write;
 
 pub use store::SqliteStore;

@@ -288,43 +288,16 @@ pub(crate) fn batch(conn: &Connection, id: BatchId) -> StoreResult<Option<Import
 
 #[cfg(test)]
 mod tests {
-    use std::cell::Cell;
-
-    use rusqlite::trace::{TraceEvent, TraceEventCodes};
-    use shanyraq_store::contract::fixtures::{self, AKMOLA, BATCH_MAIN, LISTED_ON, kato};
+    use shanyraq_store::contract::fixtures::{AKMOLA, LISTED_ON, kato};
 
     use super::*;
-    use crate::{migrate, write};
 
-    thread_local! {
-        /// Statements started on this thread's traced connection.
-        static STATEMENTS: Cell<usize> = const { Cell::new(0) };
-    }
-
-    fn count_statement(event: TraceEvent<'_>) {
-        if let TraceEvent::Stmt(..) = event {
-            STATEMENTS.with(|n| n.set(n.get() + 1));
-        }
-    }
-
-    /// A migrated in-memory database holding `families` generated families.
-    fn database(families: usize) -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        migrate::run(&mut conn, migrate::MIGRATIONS).unwrap();
-        write::create_batch(&mut conn, &fixtures::batches()[0]).unwrap();
-        let chunk = fixtures::generated(NextIds::FIRST, families, BATCH_MAIN, &fixtures::places());
-        write::insert_population(&mut conn, &chunk).unwrap();
-        conn
-    }
+    use crate::testkit::{counting_statements, database};
 
     /// The page and the number of statements it took.
     fn traced_page(conn: &Connection, limit: u32) -> (FamilyPage, usize) {
-        conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(count_statement));
-        STATEMENTS.with(|n| n.set(0));
         let request = PageRequest { after: None, limit, on: LISTED_ON };
-        let page = families_in_territory(conn, kato(AKMOLA), request).unwrap();
-        conn.trace_v2(TraceEventCodes::empty(), None);
-        (page, STATEMENTS.with(Cell::get))
+        counting_statements(conn, || families_in_territory(conn, kato(AKMOLA), request).unwrap())
     }
 
     #[test]

@@ -208,11 +208,7 @@ impl At<'_> {
 /// Reads and checks a methodology. `file` names it in errors.
 pub fn parse_methodology(file: &str, text: &str) -> Result<Methodology, MethodologyError> {
     let at = At { file, text };
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let key = syntax_key(text, span.start);
-        at.error(span, key, Problem::Syntax(e.message().trim().to_owned()))
-    })?;
+    let raw: RawFile = from_toml(&at)?;
 
     let version = raw.version.get_ref().trim().to_owned();
     if version.is_empty()
@@ -273,11 +269,7 @@ pub fn parse_methodology(file: &str, text: &str) -> Result<Methodology, Methodol
                 Problem::DuplicateKey(key),
             ));
         }
-        let when = Expr::compile(o.when.get_ref(), &Variables).map_err(|e| {
-            // Point at the line of the offending character inside the expression.
-            let start = o.when.span().start + 1 + e.offset;
-            at.error(start..start, format!("override[{i}].when"), Problem::Expression(e))
-        })?;
+        let when = condition(&at, &o.when, format!("override[{i}].when"))?;
         let level = o.level.get_ref().parse::<Level>().map_err(|_| {
             at.error(
                 o.level.span(),
@@ -508,8 +500,32 @@ pub(crate) fn placeholders(text: &str) -> impl Iterator<Item = &str> {
     text.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name.trim()))
 }
 
+/// The file read into `T`; a TOML mistake is reported at its line, under the nearest table.
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(
+    at: &At<'_>,
+) -> Result<T, MethodologyError> {
+    toml::from_str(at.text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let key = syntax_key(at.text, span.start);
+        at.error(span, key, Problem::Syntax(e.message().trim().to_owned()))
+    })
+}
+
+/// A condition compiled over the assessment's variables; a mistake is reported at the line of
+/// the offending character inside the quoted expression.
+pub(crate) fn condition(
+    at: &At<'_>,
+    text: &Spanned<String>,
+    key: String,
+) -> Result<Expr, MethodologyError> {
+    Expr::compile(text.get_ref(), &Variables).map_err(|e| {
+        let start = text.span().start + 1 + e.offset;
+        at.error(start..start, key, Problem::Expression(e))
+    })
+}
+
 /// A best guess at the key a syntax error is in: the nearest `[table]` header above it.
-pub(crate) fn syntax_key(text: &str, offset: usize) -> String {
+fn syntax_key(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
     before
         .lines()

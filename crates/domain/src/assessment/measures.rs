@@ -7,10 +7,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::expr::Expr;
-use super::load::{At, MethodologyError, Problem, syntax_key, texts};
+use super::load::{At, MethodologyError, Problem, condition, from_toml, texts};
 use super::profile::Profile;
 use super::texts::Texts;
-use super::vars::Variables;
 
 /// The catalogue shipped with the project.
 pub const DEFAULT_MEASURES: &str = include_str!("../../../../data/measures.toml");
@@ -91,11 +90,7 @@ struct RawMeasure {
 /// Reads and checks a catalogue of measures.
 pub fn parse_measures(file: &str, text: &str) -> Result<Catalogue, MethodologyError> {
     let at = At { file, text };
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let key = syntax_key(text, span.start);
-        at.error(span, key, Problem::Syntax(e.message().trim().to_owned()))
-    })?;
+    let raw: RawFile = from_toml(&at)?;
     let mut measures: Vec<Measure> = Vec::with_capacity(raw.measures.len());
     for (i, spanned) in raw.measures.iter().enumerate() {
         let r = spanned.get_ref();
@@ -108,18 +103,7 @@ pub fn parse_measures(file: &str, text: &str) -> Result<Catalogue, MethodologyEr
             ));
         }
         let rule = |s: &Option<Spanned<String>>, name: &str| {
-            s.as_ref()
-                .map(|s| {
-                    Expr::compile(s.get_ref(), &Variables).map_err(|e| {
-                        let start = s.span().start + 1 + e.offset;
-                        at.error(
-                            start..start,
-                            format!("measure[{i}].{name}"),
-                            Problem::Expression(e),
-                        )
-                    })
-                })
-                .transpose()
+            s.as_ref().map(|s| condition(&at, s, format!("measure[{i}].{name}"))).transpose()
         };
         let eligible = rule(&r.eligible, "eligible")?;
         let receives = rule(&r.receives, "receives")?;

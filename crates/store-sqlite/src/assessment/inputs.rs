@@ -351,37 +351,15 @@ fn put_facts(families: &mut [FamilyInput], staged: Staged) {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-    use std::cell::Cell;
-
-    use rusqlite::trace::{TraceEvent, TraceEventCodes};
     use shanyraq_domain::{IndicatorKey, Observation, ObservationValue};
-    use shanyraq_store::contract::fixtures::{self, BATCH_MAIN};
-    use shanyraq_store::{NextIds, PopulationChunk, StoreError};
+    use shanyraq_store::contract::fixtures::BATCH_MAIN;
+    use shanyraq_store::{PopulationChunk, StoreError};
     use time::macros::date;
 
     use super::*;
-    use crate::{migrate, write};
+    use crate::write;
 
-    thread_local! {
-        /// Statements started on this thread's traced connection.
-        static STATEMENTS: Cell<usize> = const { Cell::new(0) };
-    }
-
-    fn count_statement(event: TraceEvent<'_>) {
-        if let TraceEvent::Stmt(..) = event {
-            STATEMENTS.with(|n| n.set(n.get() + 1));
-        }
-    }
-
-    /// A migrated in-memory database holding `families` generated families.
-    fn database(families: usize) -> Connection {
-        let mut conn = Connection::open_in_memory().unwrap();
-        migrate::run(&mut conn, migrate::MIGRATIONS).unwrap();
-        write::create_batch(&mut conn, &fixtures::batches()[0]).unwrap();
-        let chunk = fixtures::generated(NextIds::FIRST, families, BATCH_MAIN, &fixtures::places());
-        write::insert_population(&mut conn, &chunk).unwrap();
-        conn
-    }
+    use crate::testkit::{counting_statements, database};
 
     /// Adds a household fact to each of `families`, stored after everything else (as a feed's
     /// facts are), and marks every fifth stored fact superseded.
@@ -486,11 +464,7 @@ mod tests {
 
     /// The statements a page of `limit` families took on a traced connection.
     fn traced_page(conn: &Connection, limit: u32) -> (Vec<AssessmentInput>, usize) {
-        conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(count_statement));
-        STATEMENTS.with(|n| n.set(0));
-        let page = inputs_after(conn, None, limit).unwrap();
-        conn.trace_v2(TraceEventCodes::empty(), None);
-        (page, STATEMENTS.with(Cell::get))
+        counting_statements(conn, || inputs_after(conn, None, limit).unwrap())
     }
 
     #[test]
