@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::backend::until_a_read_waits_for_a_lock;
-use crate::common::TestDb;
+use crate::common::{TestDb, is_superuser};
 use shanyraq_domain::assessment::{Level, MemberInput, Trigger};
 use shanyraq_domain::{Family, FamilyId, Membership, ObservationValue, PersonId, Role, Tenge};
 use shanyraq_store::contract::expected_input;
@@ -120,12 +120,7 @@ async fn result_chunks_check_their_references_on_the_fast_path() {
     let store = db.store().await;
     loaded(&store).await;
     dangling_references_write_nothing(&store).await;
-    let superuser: bool =
-        sqlx::query_scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-    if superuser {
+    if is_superuser(&store).await {
         assert_eq!(store.bulk_checks_references_itself(), Some(true), "the fast path");
     }
 }

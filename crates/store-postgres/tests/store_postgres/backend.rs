@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::{self, TestDb, server_url, with_database};
+use crate::common::{self, TestDb, is_superuser, server_url, with_database};
 use shanyraq_domain::{
     Address, BatchId, Family, FamilyId, Iin, ImportBatch, IndicatorKey, Kato, Membership,
     Observation, ObservationValue, Person, PersonId, PersonName, Role, SettlementType, Sex, Source,
@@ -272,12 +272,7 @@ async fn a_conflicting_chunk_leaves_nothing_behind() {
     store.create_batch(&batch(1)).await.unwrap();
     assert_eq!(store.bulk_checks_references_itself(), None);
     conflicts_leave_nothing_behind(&store).await;
-    let superuser: bool =
-        sqlx::query_scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
-    if superuser {
+    if is_superuser(&store).await {
         assert_eq!(store.bulk_checks_references_itself(), Some(true), "the fast path");
     }
 }

@@ -246,3 +246,12 @@ impl std::ops::Deref for TestStore {
         &self.store
     }
 }
+
+/// Whether the store's role is a superuser (who may take the bulk path that checks references
+/// itself).
+pub async fn is_superuser(store: &shanyraq_store_postgres::PostgresStore) -> bool {
+    sqlx::query_scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}

@@ -3,13 +3,11 @@
 //! progress, medians, and the aggregates by territory. Built on the sample population.
 
 use shanyraq_domain::assessment::{FactInput, FamilyInput, Level, MemberInput, Trigger};
-use shanyraq_domain::{
-    BatchId, FamilyId, IndicatorKey, KatoLevel, Observation, ObservationValue, PersonId, Source,
-    Tenge,
-};
+use shanyraq_domain::{BatchId, FamilyId, KatoLevel, Observation, ObservationValue, Source, Tenge};
 use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
 
+use super::feed::wage;
 use super::fixtures::*;
 use super::{loaded, migrated};
 use crate::assessment::{
@@ -71,25 +69,6 @@ fn fact(o: &Observation) -> FactInput {
         observed_at: o.observed_at,
         valid_from: o.valid_from,
         valid_until: o.valid_until,
-    }
-}
-
-/// A monthly wage as the income feed keys it.
-fn wage(person: PersonId, family: FamilyId, month: Date, amount: i64) -> FeedFact {
-    let indicator = IndicatorKey::named("income.wage").unwrap();
-    FeedFact {
-        natural_key: format!("income|p{}|income.wage|{month}|wage", person.0),
-        observation: Observation {
-            family,
-            person: Some(person),
-            indicator,
-            value: ObservationValue::Money(Tenge(amount)),
-            source: Source::Tax,
-            observed_at: date!(2026 - 03 - 01),
-            valid_from: month,
-            valid_until: None,
-            batch: BatchId(0),
-        },
     }
 }
 

@@ -49,7 +49,7 @@ fn first_day_of_next_month(d: Date) -> Date {
 }
 
 /// A monthly wage of `person` in `family`, keyed like the income feed keys it.
-fn wage(person: PersonId, family: FamilyId, month: Date, amount: i64) -> FeedFact {
+pub(super) fn wage(person: PersonId, family: FamilyId, month: Date, amount: i64) -> FeedFact {
     let indicator = IndicatorKey::named("income.wage").unwrap();
     FeedFact {
         natural_key: format!("income|p{}|income.wage|{month}|wage", person.0),
