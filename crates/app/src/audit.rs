@@ -120,6 +120,7 @@ mod tests {
             purpose: None,
             outcome: Outcome::Allowed,
             request_id: format!("req-{i}"),
+            capacity: None,
         }
     }
 

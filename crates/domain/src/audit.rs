@@ -89,6 +89,9 @@ pub struct AuditRecord {
     pub outcome: Outcome,
     /// The request it happened in, to join with other logs.
     pub request_id: String,
+    /// The role and agency the actor acted in (`social_worker/social`), for the citizen's
+    /// "who looked at my data"; `None` for system jobs and citizens.
+    pub capacity: Option<String>,
 }
 
 /// An entry of the chain: its number (1, 2, …), the record, and the hash that seals it.
@@ -119,6 +122,12 @@ pub fn canonical(seq: u64, r: &AuditRecord) -> Vec<u8> {
     opt_text(&mut out, r.purpose.as_deref());
     text(&mut out, r.outcome.code());
     text(&mut out, &r.request_id);
+    // Added after the first entries were written: absent adds nothing, so those keep their
+    // hashes; as the last field with a tag and a length it stays unambiguous.
+    if let Some(capacity) = &r.capacity {
+        out.push(1);
+        text(&mut out, capacity);
+    }
     out
 }
 
@@ -267,6 +276,7 @@ mod tests {
             purpose: i.is_multiple_of(2).then(|| "home visit".to_owned()),
             outcome: if i.is_multiple_of(7) { Outcome::Denied } else { Outcome::Allowed },
             request_id: format!("req-{i}"),
+            capacity: i.is_multiple_of(3).then(|| "supervisor/social".to_owned()),
         }
     }
 

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::Category;
 use crate::observation::Source;
 
 /// What kind of value an indicator takes.
@@ -34,14 +35,14 @@ pub struct IndicatorDef {
     pub subject: Subject,
     /// The source that normally reports it.
     pub source: Source,
-    /// Visible only to roles granted the sensitive category (domestic violence and the like).
-    pub sensitive: bool,
+    /// The sensitive category whose grant it takes to see the fact, if any.
+    pub category: Option<Category>,
     /// For [`ValueKind::Code`]: the allowed codes.
     pub codes: &'static [&'static str],
 }
 
 const fn def(key: &'static str, kind: ValueKind, subject: Subject, source: Source) -> IndicatorDef {
-    IndicatorDef { key, kind, subject, source, sensitive: false, codes: &[] }
+    IndicatorDef { key, kind, subject, source, category: None, codes: &[] }
 }
 
 /// Employment status codes.
@@ -78,11 +79,18 @@ pub static INDICATORS: &[IndicatorDef] = &[
     // Health.
     def("health.clinic_attached", ValueKind::Flag, Subject::Person, Source::Health),
     def("health.insured", ValueKind::Flag, Subject::Person, Source::Health),
-    def("health.chronic_condition", ValueKind::Flag, Subject::Person, Source::Health),
-    def("health.pregnant", ValueKind::Flag, Subject::Person, Source::Health),
+    IndicatorDef {
+        category: Some(Category::Health),
+        ..def("health.chronic_condition", ValueKind::Flag, Subject::Person, Source::Health)
+    },
+    IndicatorDef {
+        category: Some(Category::Health),
+        ..def("health.pregnant", ValueKind::Flag, Subject::Person, Source::Health)
+    },
     // Disability decisions.
     IndicatorDef {
         codes: DISABILITY_CODES,
+        category: Some(Category::Disability),
         ..def("disability.group", ValueKind::Code, Subject::Person, Source::Labour)
     },
     // Education.
@@ -94,11 +102,11 @@ pub static INDICATORS: &[IndicatorDef] = &[
     def("debt.overdue_amount", ValueKind::Money, Subject::Person, Source::Tax),
     // Police (sensitive).
     IndicatorDef {
-        sensitive: true,
+        category: Some(Category::Violence),
         ..def("police.domestic_violence_report", ValueKind::Flag, Subject::Family, Source::Police)
     },
     IndicatorDef {
-        sensitive: true,
+        category: Some(Category::Violence),
         ..def("police.protective_order", ValueKind::Flag, Subject::Person, Source::Police)
     },
     // Property and housing.

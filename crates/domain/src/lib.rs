@@ -4,6 +4,7 @@
 //! This crate knows nothing of SQL, HTTP or files: it takes text and gives values. Reference data
 //! it needs (the KATO classifier, dated constants) is compiled in with `include_str!`.
 
+pub mod access;
 pub mod assessment;
 pub mod audit;
 pub mod constants;

@@ -37,6 +37,11 @@ pub static MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0003_assessment.sql"),
     },
     Migration { version: 4, name: "audit", sql: include_str!("../migrations/0004_audit.sql") },
+    Migration {
+        version: 5,
+        name: "accounts",
+        sql: include_str!("../migrations/0005_accounts.sql"),
+    },
 ];
 
 /// Key of the advisory lock that serialises migrations: "shanyraq" in ASCII.

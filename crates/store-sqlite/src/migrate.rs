@@ -31,6 +31,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0003_assessment.sql"),
     },
     Migration { version: 4, name: "audit", sql: include_str!("../migrations/0004_audit.sql") },
+    Migration {
+        version: 5,
+        name: "accounts",
+        sql: include_str!("../migrations/0005_accounts.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -20,4 +20,13 @@ pub trait AuditStore: Send + Sync {
 
     /// The last entry, if any.
     async fn audit_head(&self) -> StoreResult<Option<AuditEntry>>;
+
+    /// Entries whose subject is exactly `subject`, newest first: seq below `before` (from the
+    /// newest when `None`), at most `limit` (clamped to 1..=1,000).
+    async fn audit_for_subject(
+        &self,
+        subject: &str,
+        before: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>>;
 }

@@ -3,6 +3,7 @@
 //!
 //! This crate knows nothing of any SQL engine.
 
+pub mod accounts;
 pub mod assessment;
 pub mod audit;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod url;
 #[cfg(feature = "contract")]
 pub mod contract;
 
+pub use accounts::*;
 pub use assessment::*;
 pub use audit::AuditStore;
 pub use error::{OpenFailure, StoreError, StoreResult};

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use shanyraq_domain::audit::AuditRecord;
 use shanyraq_domain::{FamilyId, Kato, PersonId};
 use time::{Date, OffsetDateTime};
 
@@ -118,9 +119,16 @@ pub trait OfferStore: Send + Sync {
     /// worker's to follow up, not a message to repeat.
     async fn offered(&self, families: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>>;
 
-    /// Records the answer to a sent offer. An offer not in state sent is
-    /// [`crate::StoreError::Conflict`]; an unknown one `NotFound`.
-    async fn answer_offer(&self, id: i64, accept: bool, on: Date) -> StoreResult<OfferRecord>;
+    /// Records the answer to a sent offer and appends `audit` to the audit chain in the same
+    /// transaction: both or neither. An offer not in state sent is
+    /// [`crate::StoreError::Conflict`]; an unknown one `NotFound`; nothing is written then.
+    async fn answer_offer(
+        &self,
+        id: i64,
+        accept: bool,
+        on: Date,
+        audit: &AuditRecord,
+    ) -> StoreResult<OfferRecord>;
 
     /// Expires every sent offer whose `expires_on` is before `on` and opens a follow-up task
     /// for each, in one transaction. Returns the expired offers.

@@ -7,6 +7,7 @@ use shanyraq_domain::{
 };
 use time::OffsetDateTime;
 
+use crate::accounts::AccountStore;
 use crate::assessment::AssessmentStore;
 use crate::audit::AuditStore;
 use crate::error::StoreResult;
@@ -171,6 +172,7 @@ pub trait Store:
     + AssessmentStore
     + OfferStore
     + AuditStore
+    + AccountStore
     + std::fmt::Debug
 {
 }
@@ -184,6 +186,7 @@ impl<T> Store for T where
         + AssessmentStore
         + OfferStore
         + AuditStore
+        + AccountStore
         + std::fmt::Debug
 {
 }

@@ -25,6 +25,7 @@ pub async fn run(db: &DbUrl, events: u64) -> anyhow::Result<()> {
                 purpose: i.is_multiple_of(10).then(|| "home visit".to_owned()),
                 outcome: if i.is_multiple_of(97) { Outcome::Denied } else { Outcome::Allowed },
                 request_id: format!("bench-{i}"),
+                capacity: None,
             })
             .collect();
         store.append_audit(&batch).await?;

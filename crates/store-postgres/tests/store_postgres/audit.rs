@@ -20,6 +20,7 @@ fn record(i: u64) -> AuditRecord {
         purpose: Some("home visit".into()),
         outcome: if i.is_multiple_of(11) { Outcome::Denied } else { Outcome::Allowed },
         request_id: format!("req-{i}"),
+        capacity: None,
     }
 }
 

@@ -22,6 +22,7 @@ fn record(i: u64) -> AuditRecord {
         purpose: Some(format!("home visit {i}")),
         outcome: if i.is_multiple_of(5) { Outcome::Denied } else { Outcome::Allowed },
         request_id: format!("req-{i}"),
+        capacity: None,
     }
 }
 

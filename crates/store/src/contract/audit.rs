@@ -22,6 +22,7 @@ fn audit_record(writer: u32, i: u32) -> AuditRecord {
         purpose: full.then(|| "home visit — үй".to_owned()),
         outcome: if i.is_multiple_of(7) { Outcome::Denied } else { Outcome::Allowed },
         request_id: format!("req-{writer}-{i}"),
+        capacity: (i % 2 == 0).then(|| "social_worker/social".to_owned()),
     }
 }
 

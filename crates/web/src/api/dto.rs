@@ -326,7 +326,7 @@ impl From<&StoredObservation> for ObservationView {
             valid_until: o.valid_until.map(iso),
             batch: o.batch.0,
             line: s.line,
-            sensitive: o.indicator.def().sensitive,
+            sensitive: o.indicator.def().category.is_some(),
         }
     }
 }
