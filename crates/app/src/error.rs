@@ -17,6 +17,15 @@ pub enum AppError {
     /// A methodology file was refused: file, line, key and what.
     #[error(transparent)]
     Methodology(#[from] MethodologyError),
+    /// The policy refused; `reason` is for the audit and the logs, never shown to the user.
+    #[error("access denied ({reason})")]
+    Denied { reason: &'static str },
+    /// The action shows sensitive data or goes through break-glass: a purpose must be stated.
+    #[error("state the purpose of this access first")]
+    PurposeRequired,
+    /// Signing in failed; see [`crate::accounts::SignInError`].
+    #[error(transparent)]
+    SignIn(#[from] crate::accounts::SignInError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -30,6 +39,9 @@ impl AppError {
             AppError::Store(e) => e.code(),
             AppError::Synth(e) => e.code(),
             AppError::Methodology(e) => e.code(),
+            AppError::Denied { .. } => "access.denied",
+            AppError::PurposeRequired => "access.purpose_required",
+            AppError::SignIn(e) => e.code(),
             AppError::Internal(_) => "internal",
         }
     }

@@ -3,8 +3,10 @@
 //! The web layer and the command line call these; they never reach a store backend directly.
 //! This crate knows nothing of HTTP.
 
+pub mod accounts;
 pub mod assess;
 pub mod audit;
+pub mod authz;
 pub mod clock;
 pub mod database;
 pub mod error;

@@ -3,16 +3,24 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use shanyraq_domain::access::{Action, Allowed};
 use shanyraq_domain::assessment::Trigger;
+use shanyraq_domain::audit::Outcome;
 use shanyraq_domain::{BatchId, FamilyId, Iin, Kato, KatoLevel, Territory};
 use shanyraq_store::{
-    Backend, BatchPageRequest, BatchRecord, FamilyCursor, FamilyPage, FamilyRecord, LevelCount,
-    Movement, OfferRecord, OutboxMessage, PageRequest, PersonRecord, Store, StoreStats, TaskRecord,
+    Backend, BatchPageRequest, BatchRecord, BreakGlassRecord, FamilyCursor, FamilyPage,
+    FamilyRecord, LevelCount, Movement, OfferRecord, OutboxMessage, PageRequest, PersonRecord,
+    Store, StoreStats, TaskRecord,
 };
 use time::{Date, UtcOffset};
 
+use crate::accounts::{PasswordHasher, SessionPolicy, SignIn, UserAdmin};
 use crate::assess::{
     self, AssessOptions, AssessSummary, AssessmentView, InstallOutcome, Methodologies,
+};
+use crate::authz::{
+    AccessContext, AccessLogEntry, FamilyCard, Guard, Purpose, Subject, TerritoryCounts,
+    break_glass, families,
 };
 use crate::clock::{Clock, KAZAKHSTAN_UTC_OFFSET, date_at};
 use crate::error::AppError;
@@ -38,13 +46,55 @@ pub struct Services {
     clock: Clock,
     /// The offset at which the clock's instant is read as a date; see [`Services::today`].
     utc_offset: UtcOffset,
+    guard: Guard,
+    hasher: PasswordHasher,
+    session_policy: SessionPolicy,
 }
 
 impl Services {
     /// Use cases over `store`, on the system clock, in Kazakhstan's time
     /// ([`KAZAKHSTAN_UTC_OFFSET`]).
     pub fn new(store: Arc<dyn Store>) -> Services {
-        Services { store, clock: Clock::System, utc_offset: KAZAKHSTAN_UTC_OFFSET }
+        let guard = Guard::new(store.clone(), Clock::System);
+        Services {
+            store,
+            clock: Clock::System,
+            utc_offset: KAZAKHSTAN_UTC_OFFSET,
+            guard,
+            hasher: PasswordHasher::default(),
+            session_policy: SessionPolicy::default(),
+        }
+    }
+
+    /// The same, with these session timeouts and throttling limits.
+    pub fn with_session_policy(self, policy: SessionPolicy) -> Services {
+        Services { session_policy: policy, ..self }
+    }
+
+    /// The same, with at most `limit` password hashes at once.
+    pub fn with_hash_limit(self, limit: usize) -> Services {
+        Services { hasher: PasswordHasher::with_limit(limit), ..self }
+    }
+
+    /// The one authorisation and audit check.
+    pub fn guard(&self) -> &Guard {
+        &self.guard
+    }
+
+    /// Signing in and sessions.
+    pub fn sign_in(&self) -> SignIn {
+        SignIn::new(
+            self.store.clone(),
+            self.hasher.clone(),
+            self.guard.clone(),
+            self.clock,
+            self.session_policy,
+        )
+    }
+
+    /// Account administration.
+    pub fn users(&self) -> UserAdmin {
+        UserAdmin::new(self.store.clone(), self.hasher.clone(), self.guard.clone(), self.clock)
     }
 
     /// The same, with "today" taken at `offset` instead.
@@ -54,7 +104,8 @@ impl Services {
 
     /// The same, reading the time from `clock`.
     pub fn with_clock(self, clock: Clock) -> Services {
-        Services { clock, ..self }
+        let guard = Guard::new(self.store.clone(), clock);
+        Services { clock, guard, ..self }
     }
 
     pub fn utc_offset(&self) -> UtcOffset {
@@ -237,14 +288,140 @@ impl Services {
         assess::offers::expire(&self.store, self.today()).await
     }
 
-    /// Records a family's answer to an offer.
+    /// Records a family's answer to an offer, as taken by an operator of the command line
+    /// (`system:cli`), with its audit entry in the same transaction.
     pub async fn answer_offer(&self, id: i64, accept: bool) -> Result<OfferRecord, AppError> {
-        match self.store.answer_offer(id, accept, self.today()).await {
-            Err(shanyraq_store::StoreError::NotFound(_)) => {
-                Err(AppError::NotFound { what: "offer", id: id.to_string() })
-            }
+        let not_found = || AppError::NotFound { what: "offer", id: id.to_string() };
+        let offer = self.store.offer(id).await?.ok_or_else(not_found)?;
+        let ctx =
+            AccessContext::system("cli", format!("cli-{}", self.clock.now().unix_timestamp()));
+        let rec = self.guard.record(
+            &ctx,
+            "family.update",
+            Subject::Family(offer.family),
+            Outcome::Allowed,
+            None,
+        );
+        match self.store.answer_offer(id, accept, self.today(), &rec).await {
+            Err(shanyraq_store::StoreError::NotFound(_)) => Err(not_found()),
             other => Ok(other?),
         }
+    }
+
+    /// A family's card as `ctx` may see it.
+    pub async fn read_family(
+        &self,
+        ctx: &AccessContext,
+        id: FamilyId,
+    ) -> Result<FamilyCard, AppError> {
+        families::read(&self.store, &self.guard, ctx, id).await
+    }
+
+    /// Checks and records `action` on one family (e.g. reading its assessment).
+    pub async fn check_family(
+        &self,
+        ctx: &AccessContext,
+        action: Action,
+        id: FamilyId,
+    ) -> Result<Allowed, AppError> {
+        families::check(&self.store, &self.guard, ctx, action, id).await
+    }
+
+    /// A page of the families in `root`'s subtree that `ctx` may list.
+    pub async fn list_families(
+        &self,
+        ctx: &AccessContext,
+        root: Kato,
+        after: Option<FamilyCursor>,
+        limit: u32,
+    ) -> Result<(Territory, FamilyPage), AppError> {
+        let territory = self.territory(root).await?;
+        let page =
+            families::list(&self.store, &self.guard, ctx, root, after, limit, self.today()).await?;
+        Ok((territory, page))
+    }
+
+    /// Every family `ctx` may export in `root`'s subtree, to `row`; how many.
+    pub async fn export_families(
+        &self,
+        ctx: &AccessContext,
+        root: Kato,
+        row: impl FnMut(&shanyraq_store::FamilySummary) -> Result<(), AppError>,
+    ) -> Result<u64, AppError> {
+        self.territory(root).await?;
+        families::export(&self.store, &self.guard, ctx, root, self.today(), row).await
+    }
+
+    /// Families by level in the part of `root`'s subtree `ctx` may count.
+    pub async fn count_levels(
+        &self,
+        ctx: &AccessContext,
+        root: Kato,
+        depth: KatoLevel,
+    ) -> Result<TerritoryCounts, AppError> {
+        self.territory(root).await?;
+        families::count(&self.store, &self.guard, ctx, root, depth).await
+    }
+
+    /// A person by IIN, with the memberships `ctx` may search.
+    pub async fn search_person(
+        &self,
+        ctx: &AccessContext,
+        iin: Iin,
+    ) -> Result<PersonRecord, AppError> {
+        families::search(&self.store, &self.guard, ctx, iin).await
+    }
+
+    /// Answers an offer as `ctx` (a citizen for their family, or staff for them).
+    pub async fn answer_offer_as(
+        &self,
+        ctx: &AccessContext,
+        id: i64,
+        accept: bool,
+    ) -> Result<OfferRecord, AppError> {
+        families::answer_offer(&self.store, &self.guard, ctx, id, accept, self.today()).await
+    }
+
+    /// Who accessed a family's data, newest first.
+    pub async fn access_log(
+        &self,
+        ctx: &AccessContext,
+        family: FamilyId,
+        before: Option<u64>,
+        limit: u32,
+        show_names: bool,
+    ) -> Result<Vec<AccessLogEntry>, AppError> {
+        families::access_log(&self.store, &self.guard, ctx, family, before, limit, show_names).await
+    }
+
+    /// Opens a break-glass access to one family.
+    pub async fn open_break_glass(
+        &self,
+        ctx: &AccessContext,
+        family: FamilyId,
+        reason: &Purpose,
+        minutes: i64,
+    ) -> Result<BreakGlassRecord, AppError> {
+        break_glass::open(&self.store, &self.guard, ctx, family, reason, minutes).await
+    }
+
+    /// Break-glass accesses waiting for a supervisor's review.
+    pub async fn unreviewed_break_glass(
+        &self,
+        ctx: &AccessContext,
+        limit: u32,
+    ) -> Result<Vec<BreakGlassRecord>, AppError> {
+        break_glass::unreviewed(&self.store, &self.guard, ctx, limit).await
+    }
+
+    /// A supervisor's review of one break-glass access.
+    pub async fn review_break_glass(
+        &self,
+        ctx: &AccessContext,
+        id: i64,
+        note: &Purpose,
+    ) -> Result<bool, AppError> {
+        break_glass::review(&self.store, &self.guard, ctx, id, note).await
     }
 
     pub async fn family_offers(&self, family: FamilyId) -> Result<Vec<OfferRecord>, AppError> {

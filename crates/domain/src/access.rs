@@ -9,5 +9,8 @@ pub mod policy;
 mod principal;
 
 pub use category::{Category, CategorySet};
-pub use policy::{Action, Allowed, Decision, Denial, FamilyTarget, TerritoryGrant, Via, decide};
+pub use policy::{
+    Action, Allowed, Decision, Denial, FamilyTarget, SMALL_CELL, TerritoryGrant, Via, decide,
+    territory_grant,
+};
 pub use principal::{AgencyCode, BreakGlass, Principal, Role, RoleGrant, RoleParseError};

@@ -77,6 +77,14 @@ enum Reach {
     Own,
 }
 
+/// What a citizen may do to their own family.
+fn own_reach(action: Action) -> Reach {
+    match action {
+        Action::Read | Action::Update | Action::AuditRead => Reach::Own,
+        _ => Reach::None,
+    }
+}
+
 /// The table in the module documentation.
 fn reach(role: Role, action: Action) -> Reach {
     use Action::*;
@@ -85,7 +93,7 @@ fn reach(role: Role, action: Action) -> Reach {
         (Administrator, _) => Reach::None,
         (Analyst, Count) => Reach::Aggregate,
         (Analyst, _) => Reach::None,
-        (Citizen, Read | Update | AuditRead) => Reach::Own,
+        // A citizen's reach is their own family ([`Principal::own_family`]), not a grant.
         (Citizen, _) => Reach::None,
         (_, Read | List | Search | Count) => Reach::Scope,
         (SocialWorker | Supervisor, Export) => Reach::Scope,
@@ -100,7 +108,7 @@ fn reach(role: Role, action: Action) -> Reach {
 pub struct FamilyTarget {
     pub id: FamilyId,
     pub territory: Kato,
-    /// The sensitive categories of the facts the family has.
+    /// The sensitive categories the family's facts reveal (opening them asks for a purpose).
     pub categories: CategorySet,
 }
 
@@ -132,11 +140,13 @@ impl Via {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Allowed {
     pub via: Via,
-    /// The family's sensitive categories this account may see; facts of the others are left out.
+    /// The sensitive categories this account may see here; facts of the others are left out.
     pub visible: CategorySet,
     /// Whether the user must state a purpose first (the action shows sensitive facts, or goes
     /// through break-glass).
     pub needs_purpose: bool,
+    /// The index in [`Principal::roles`] of the grant that allowed it, if a grant did.
+    pub grant: Option<usize>,
 }
 
 /// Why an action is denied. Users are told only that it is; the audit entry says it was denied.
@@ -174,26 +184,33 @@ pub fn decide(
     now: OffsetDateTime,
 ) -> Decision {
     let mut via = None;
+    let mut grant = None;
     let mut any_reach = Reach::None;
-    for g in &p.roles {
+    if p.own_family.is_some() && own_reach(action) == Reach::Own {
+        any_reach = Reach::Own;
+        if p.own_family == Some(target.id) {
+            via = Some(Via::Own);
+        }
+    }
+    for (i, g) in p.roles.iter().enumerate() {
         let r = reach(g.role, action);
-        if r != Reach::None && any_reach == Reach::None {
+        if r != Reach::None && matches!(any_reach, Reach::None | Reach::Own) {
             any_reach = r;
         }
-        let fits = match r {
-            Reach::None => false,
-            Reach::Scope | Reach::Aggregate => g.territory.contains(target.territory),
-            Reach::Own => p.own_family == Some(target.id),
-        };
+        let fits =
+            matches!(r, Reach::Scope | Reach::Aggregate) && g.territory.contains(target.territory);
         if fits {
-            let this = match r {
-                Reach::Scope => Via::Scope,
-                Reach::Aggregate => Via::Aggregate,
-                _ => Via::Own,
+            let this = if r == Reach::Scope { Via::Scope } else { Via::Aggregate };
+            // A scope grant is the widest reason; keep it over totals-only and one's own.
+            let wider = match via {
+                None => true,
+                Some(Via::Aggregate) => this == Via::Scope,
+                Some(Via::Own) => this == Via::Scope,
+                Some(_) => false,
             };
-            // A scope grant is the widest reason; keep it over totals-only.
-            if via.is_none() || via == Some(Via::Aggregate) {
+            if wider {
                 via = Some(this);
+                grant = Some(i);
             }
         }
     }
@@ -213,10 +230,12 @@ pub fn decide(
     };
     let visible = match (action, via) {
         (Action::Export | Action::Count, _) | (_, Via::Aggregate) => CategorySet::EMPTY,
-        _ => p.categories.intersect(target.categories),
+        _ => p.categories,
     };
-    let needs_purpose = action == Action::Read && (!visible.is_empty() || via == Via::BreakGlass);
-    Ok(Allowed { via, visible, needs_purpose })
+    let reveals = !visible.intersect(target.categories).is_empty();
+    let needs_purpose = action == Action::Read && (reveals || via == Via::BreakGlass);
+    let grant = grant.filter(|_| via != Via::BreakGlass);
+    Ok(Allowed { via, visible, needs_purpose, grant })
 }
 
 /// Whether `p` may ask for break-glass access: staff who read families in their own scope.
@@ -333,7 +352,7 @@ mod tests {
 
     #[test]
     fn citizens_reach_their_own_family_only() {
-        let p = Principal { own_family: Some(FamilyId(7)), ..staff(Role::Citizen, 111_000_000) };
+        let p = Principal { own_family: Some(FamilyId(7)), ..Principal::nobody("account:5") };
         let own = family(7, 111_020_100, CategorySet::of([Category::Violence]));
         let other = family(8, 111_020_100, CategorySet::EMPTY);
         let ok = decide(&p, Action::Read, &own, NOW).unwrap();
