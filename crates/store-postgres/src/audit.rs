@@ -4,6 +4,9 @@
 //! one before it wrote; the whole batch goes in as one `INSERT … SELECT FROM unnest(…)`. The
 //! table's triggers refuse `UPDATE`, `DELETE` and `TRUNCATE`; reads return the rows exactly as
 //! stored, so that the verifier finds an entry changed behind the triggers' back.
+//!
+//! [`append_in`] appends inside a transaction the caller holds, so that an action and its audit
+//! entry commit together (answering an offer, opening a break-glass access): both or neither.
 
 use async_trait::async_trait;
 use shanyraq_domain::audit::{AuditEntry, AuditRecord, ChainHash, Outcome, seal};
@@ -26,7 +29,8 @@ const AUDIT_LOCK: i64 = 0x61_7564_6974;
 /// The columns of `audit_events`, in order, for `SELECT` and `INSERT` lists.
 macro_rules! audit_columns {
     () => {
-        "seq, at, actor, on_behalf_of, action, subject, purpose, outcome, request_id, hash"
+        "seq, at, actor, on_behalf_of, action, subject, purpose, outcome, request_id, capacity, \
+         hash"
     };
 }
 
@@ -49,6 +53,17 @@ fn page_statement(after: i64, limit: i64) -> String {
     )
 }
 
+/// A subject's entries, newest first: `$1` the subject, `$2` the seq to stay below, `$3` how
+/// many.
+const FOR_SUBJECT: &str = concat!(
+    "SELECT ",
+    audit_columns!(),
+    " FROM audit_events WHERE subject = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+);
+
+/// Most entries one page of a subject's returns.
+const MAX_SUBJECT_PAGE: u32 = 1_000;
+
 /// Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's epoch.
 const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
 
@@ -56,7 +71,7 @@ const INSERT: &str = concat!(
     "INSERT INTO audit_events (",
     audit_columns!(),
     ") SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], \
-     $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])"
+     $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"
 );
 
 const TABLE: &str = "audit_events";
@@ -95,6 +110,7 @@ fn entry(row: &PgRow) -> StoreResult<AuditEntry> {
             purpose: get(row, "purpose")?,
             outcome: outcome(&outcome_code).ok_or_else(|| at.corrupt("outcome", UNKNOWN_CODE))?,
             request_id: get(row, "request_id")?,
+            capacity: get(row, "capacity")?,
         },
         hash: ChainHash::from_hex(&hash).ok_or_else(|| at.corrupt("hash", NOT_HASH))?,
     })
@@ -117,6 +133,7 @@ fn copied_entry(f: &mut Fields<'_>) -> StoreResult<AuditEntry> {
     let purpose = f.opt_text()?.map(str::to_owned);
     let outcome = outcome(f.text()?).ok_or_else(|| bad("outcome", UNKNOWN_CODE))?;
     let request_id = f.text()?.to_owned();
+    let capacity = f.opt_text()?.map(str::to_owned);
     let hash = ChainHash::from_hex(f.text()?).ok_or_else(|| bad("hash", NOT_HASH))?;
     Ok(AuditEntry {
         seq,
@@ -129,6 +146,7 @@ fn copied_entry(f: &mut Fields<'_>) -> StoreResult<AuditEntry> {
             purpose,
             outcome,
             request_id,
+            capacity,
         },
         hash,
     })
@@ -142,17 +160,23 @@ async fn head(conn: &mut PgConnection) -> StoreResult<Option<AuditEntry>> {
     row.as_ref().map(entry).transpose()
 }
 
-async fn append(pool: &PgPool, records: &[AuditRecord]) -> StoreResult<Vec<AuditEntry>> {
+/// Appends `records` to the chain inside the caller's open transaction `tx`: takes the append
+/// lock (held until `tx` ends), reads the head, seals each record after the one before and
+/// inserts them in one statement. Nothing is visible to others until `tx` commits, and a rollback
+/// takes the entries back with whatever else `tx` wrote. Returns the entries written.
+pub(crate) async fn append_in(
+    tx: &mut PgConnection,
+    records: &[AuditRecord],
+) -> StoreResult<Vec<AuditEntry>> {
     if records.is_empty() {
         return Ok(Vec::new());
     }
-    let mut tx = pool.begin().await.map_err(fail("starting an audit append"))?;
     sqlx::query(LOCK)
         .bind(AUDIT_LOCK)
         .execute(&mut *tx)
         .await
         .map_err(fail("waiting for the audit lock"))?;
-    let mut previous = head(&mut tx).await?;
+    let mut previous = head(&mut *tx).await?;
     let mut entries = Vec::with_capacity(records.len());
     for r in records {
         let mut record = r.clone();
@@ -169,7 +193,8 @@ async fn append(pool: &PgPool, records: &[AuditRecord]) -> StoreResult<Vec<Audit
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    let (mut subject, mut purpose, mut outcome, mut request_id, mut hash) = (
+    let (mut subject, mut purpose, mut outcome, mut request_id, mut capacity, mut hash) = (
+        Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -187,6 +212,7 @@ async fn append(pool: &PgPool, records: &[AuditRecord]) -> StoreResult<Vec<Audit
         purpose.push(r.purpose.as_deref());
         outcome.push(r.outcome.code());
         request_id.push(r.request_id.as_str());
+        capacity.push(r.capacity.as_deref());
         hash.push(e.hash.to_hex());
     }
     sqlx::query(INSERT)
@@ -199,10 +225,20 @@ async fn append(pool: &PgPool, records: &[AuditRecord]) -> StoreResult<Vec<Audit
         .bind(purpose)
         .bind(outcome)
         .bind(request_id)
+        .bind(capacity)
         .bind(hash)
         .execute(&mut *tx)
         .await
         .map_err(fail("writing audit entries"))?;
+    Ok(entries)
+}
+
+async fn append(pool: &PgPool, records: &[AuditRecord]) -> StoreResult<Vec<AuditEntry>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = pool.begin().await.map_err(fail("starting an audit append"))?;
+    let entries = append_in(&mut tx, records).await?;
     tx.commit().await.map_err(fail("committing audit entries"))?;
     Ok(entries)
 }
@@ -230,6 +266,26 @@ impl AuditStore for PostgresStore {
     async fn audit_head(&self) -> StoreResult<Option<AuditEntry>> {
         let mut conn = self.pool.acquire().await.map_err(fail("connecting"))?;
         head(&mut conn).await
+    }
+
+    async fn audit_for_subject(
+        &self,
+        subject: &str,
+        before: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        let limit = limit.clamp(1, MAX_SUBJECT_PAGE);
+        sqlx::query(FOR_SUBJECT)
+            .bind(subject)
+            .bind(before)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(fail("reading a subject's audit entries"))?
+            .iter()
+            .map(entry)
+            .collect()
     }
 }
 

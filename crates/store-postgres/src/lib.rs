@@ -7,6 +7,7 @@
 //!
 //! This crate knows nothing of HTTP or of the application's use cases.
 
+mod accounts;
 mod assessment;
 mod audit;
 mod baseline;

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use async_trait::async_trait;
+use shanyraq_domain::audit::AuditRecord;
 use shanyraq_domain::{FamilyId, Kato, PersonId};
 use shanyraq_store::{
     NewOffer, OfferRecord, OfferState, OfferStore, OutboxMessage, StoreError, StoreResult,
@@ -18,6 +19,7 @@ use sqlx::{PgConnection, PgPool};
 use time::{Date, OffsetDateTime};
 
 use crate::PostgresStore;
+use crate::audit::append_in;
 use crate::decode::{At, code, get, kato};
 use crate::error::fail;
 use crate::read::int;
@@ -224,23 +226,37 @@ async fn create_offers(
         .collect())
 }
 
-async fn answer_offer(pool: &PgPool, id: i64, accept: bool, on: Date) -> StoreResult<OfferRecord> {
+/// Answers a sent offer and appends `audit` in the same transaction, after the update: a
+/// refused answer (the offer is not sent, or unknown) writes neither.
+async fn answer_offer(
+    pool: &PgPool,
+    id: i64,
+    accept: bool,
+    on: Date,
+    audit: &AuditRecord,
+) -> StoreResult<OfferRecord> {
     let state = if accept { OfferState::Accepted } else { OfferState::Declined };
+    let mut tx = pool.begin().await.map_err(fail("starting to answer an offer"))?;
     let answered = sqlx::query(ANSWER)
         .bind(id)
         .bind(state.code())
         .bind(on)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(fail("answering an offer"))?;
     if let Some(row) = answered {
-        return offer(&row);
+        let answered = offer(&row)?;
+        append_in(&mut tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.map_err(fail("committing an answer"))?;
+        return Ok(answered);
     }
     let stored: Option<String> = sqlx::query_scalar(STATE)
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(fail("reading an offer"))?;
+    // Nothing was written; dropping `tx` rolls it back.
+    drop(tx);
     match stored {
         Some(state) => Err(StoreError::Conflict(format!(
             "offer {id} is {}, and only a sent offer can be answered",
@@ -292,8 +308,14 @@ impl OfferStore for PostgresStore {
         Ok(offered)
     }
 
-    async fn answer_offer(&self, id: i64, accept: bool, on: Date) -> StoreResult<OfferRecord> {
-        answer_offer(&self.pool, id, accept, on).await
+    async fn answer_offer(
+        &self,
+        id: i64,
+        accept: bool,
+        on: Date,
+        audit: &AuditRecord,
+    ) -> StoreResult<OfferRecord> {
+        answer_offer(&self.pool, id, accept, on, audit).await
     }
 
     async fn expire_offers(&self, on: Date) -> StoreResult<Vec<OfferRecord>> {

@@ -62,6 +62,34 @@ CREATE TABLE break_glass (
 CREATE INDEX break_glass_account_idx ON break_glass (account_id, until);
 CREATE INDEX break_glass_unreviewed_idx ON break_glass (opened_at) WHERE reviewed_at IS NULL;
 
+-- Integration tokens for agency systems: scoped to feed sources (a JSON array of source keys)
+-- and a territory subtree, expiring, revocable. `secret_hash`: SHA-256 (hex) of the token.
+CREATE TABLE integration_tokens (
+    id           INTEGER   NOT NULL PRIMARY KEY,
+    name         TEXT        NOT NULL UNIQUE,
+    secret_hash  TEXT        NOT NULL UNIQUE,
+    sources      TEXT        NOT NULL,
+    territory    INTEGER     NOT NULL,
+    created_at   TIMESTAMP NOT NULL,
+    expires_at   TIMESTAMP NOT NULL,
+    revoked_at   TIMESTAMP,
+    last_used_at TIMESTAMP
+);
+
+-- One-time sign-in codes for citizens, sent through the outbox. `code_hash`: SHA-256 (hex) of
+-- the salt and the code.
+CREATE TABLE sign_in_challenges (
+    id         INTEGER   NOT NULL PRIMARY KEY,
+    account_id INTEGER     NOT NULL REFERENCES accounts (id),
+    code_hash  TEXT        NOT NULL,
+    salt       TEXT        NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    attempts   INTEGER     NOT NULL DEFAULT 0,
+    used_at    TIMESTAMP
+);
+CREATE INDEX sign_in_challenges_account_idx ON sign_in_challenges (account_id);
+
 -- The role and agency an audited action was done in, for the citizen's "who looked at my data",
 -- and the index that finds a family's entries.
 ALTER TABLE audit_events ADD COLUMN capacity TEXT;

@@ -98,6 +98,27 @@ pub(crate) fn timestamp_text(t: OffsetDateTime) -> Result<String, time::error::F
     t.to_offset(UtcOffset::UTC).format(&Rfc3339)
 }
 
+/// A timestamp as fixed-width RFC 3339 text in UTC, cut to whole microseconds
+/// (`2026-03-01T12:00:00.000000Z`), for columns compared in SQL: such texts sort as the times
+/// do, which RFC 3339 texts with fractions of varying length do not. Reads back with
+/// [`parse_timestamp`]. `None` outside the years 0–9999.
+pub(crate) fn sortable_timestamp_text(t: OffsetDateTime) -> Option<String> {
+    let t = t.to_offset(UtcOffset::UTC);
+    if !(0..=9999).contains(&t.year()) {
+        return None;
+    }
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.nanosecond() / 1_000
+    ))
+}
+
 pub(crate) fn parse_timestamp(text: &str) -> Result<OffsetDateTime, time::error::Parse> {
     OffsetDateTime::parse(text, &Rfc3339).map(|t| t.to_offset(UtcOffset::UTC))
 }
@@ -168,5 +189,28 @@ mod tests {
         assert_eq!(s, "2026-07-17T05:00:00.123456Z");
         assert_eq!(parse_timestamp(&s).unwrap(), t);
         assert_eq!(parse_timestamp(&s).unwrap().offset(), UtcOffset::UTC);
+    }
+
+    #[test]
+    fn sortable_timestamps_sort_as_the_times_and_read_back() {
+        let times = [
+            datetime!(0000-01-01 00:00:00 UTC),
+            datetime!(2026-03-01 11:59:59.999999 UTC),
+            datetime!(2026-03-01 17:00:00 +05:00),
+            datetime!(2026-03-01 12:00:00.000001 UTC),
+            datetime!(2026-03-01 12:00:00.5 UTC),
+            datetime!(2026-03-01 12:00:01 UTC),
+            datetime!(9999-12-31 23:59:59.999999 UTC),
+        ];
+        let texts: Vec<String> =
+            times.iter().map(|t| sortable_timestamp_text(*t).unwrap()).collect();
+        assert_eq!(texts[2], "2026-03-01T12:00:00.000000Z");
+        assert!(texts.windows(2).all(|w| w[0] < w[1]), "{texts:?}");
+        for (t, s) in times.iter().zip(&texts) {
+            assert_eq!(parse_timestamp(s).unwrap(), *t);
+        }
+        let nanos = datetime!(2026-03-01 12:00:00.123456789 UTC);
+        assert_eq!(sortable_timestamp_text(nanos).unwrap(), "2026-03-01T12:00:00.123456Z");
+        assert_eq!(sortable_timestamp_text(datetime!(-0001-12-31 00:00 UTC)), None);
     }
 }

@@ -15,6 +15,7 @@
 //! This crate knows nothing of HTTP or of the application's use cases: it implements
 //! [`shanyraq_store::Store`] and nothing more.
 
+mod accounts;
 mod assessment;
 mod audit;
 pub mod baseline;

@@ -8,6 +8,7 @@
 use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, Row};
+use shanyraq_domain::audit::AuditRecord;
 use shanyraq_domain::{FamilyId, Kato, PersonId};
 use shanyraq_store::{
     NewOffer, OfferRecord, OfferState, OutboxMessage, StoreError, StoreResult, TaskRecord,
@@ -15,6 +16,7 @@ use shanyraq_store::{
 use time::{Date, OffsetDateTime};
 
 use crate::assessment::{MAX_PAGE, id_list};
+use crate::audit::append_on;
 use crate::codec::DateText;
 use crate::decode::Cells;
 use crate::error::{store_error, write_error};
@@ -204,12 +206,14 @@ fn offer_in(conn: &Connection, id: i64) -> StoreResult<Option<OfferRecord>> {
     rows.next().map_err(store_error)?.map(offer_record).transpose()
 }
 
-/// Accepts or declines a sent offer.
+/// Accepts or declines a sent offer and appends `audit` to the chain, in one transaction: both
+/// or neither.
 pub(crate) fn answer_offer(
     conn: &mut Connection,
     id: i64,
     accept: bool,
     on: Date,
+    audit: &AuditRecord,
 ) -> StoreResult<OfferRecord> {
     let state = if accept { OfferState::Accepted } else { OfferState::Declined };
     let tx = immediate(conn)?;
@@ -231,6 +235,7 @@ pub(crate) fn answer_offer(
     }
     let record = offer_in(&tx, id)?
         .ok_or_else(|| StoreError::Backend(format!("offer {id} vanished while answered")))?;
+    append_on(&tx, std::slice::from_ref(audit))?;
     tx.commit().map_err(store_error)?;
     Ok(record)
 }

@@ -6,18 +6,20 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use rusqlite::Connection;
+use shanyraq_domain::access::{Category, RoleGrant};
 use shanyraq_domain::audit::{AuditEntry, AuditRecord};
 use shanyraq_domain::{
     BatchId, FamilyId, Iin, ImportBatch, Kato, Territory, TerritoryTree, TreeVersion,
 };
 use shanyraq_domain::{KatoLevel, PersonId};
 use shanyraq_store::{
-    AssessmentChunk, AssessmentInput, AssessmentStore, AuditStore, Backend, BatchPageRequest,
-    BatchRecord, BatchStore, ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk, FeedStore,
-    HistoryEntry, ImportIssue, Installed, IssueCursor, LevelCount, MethodologyRecord,
-    MigrationOutcome, Movement, NewFeedBatch, NewOffer, NextIds, OfferRecord, OfferStore,
-    OutboxMessage, PageRequest, PendingRow, PersonRecord, PopulationChunk, PopulationStore,
-    RegionMedian, ResolvedPerson, SchemaShape, SchemaStore, StoreError, StoreResult, StoreStats,
+    AccountRecord, AccountStore, AssessmentChunk, AssessmentInput, AssessmentStore, AuditStore,
+    Backend, BatchPageRequest, BatchRecord, BatchStore, BreakGlassRecord, ChunkOutcome, FamilyPage,
+    FamilyRecord, FeedChunk, FeedStore, HistoryEntry, ImportIssue, Installed, IssueCursor,
+    LevelCount, MethodologyRecord, MigrationOutcome, Movement, NewAccount, NewBreakGlass,
+    NewFeedBatch, NewOffer, NewSession, NextIds, OfferRecord, OfferStore, OutboxMessage,
+    PageRequest, PendingRow, PersonRecord, PopulationChunk, PopulationStore, RegionMedian,
+    ResolvedPerson, SchemaShape, SchemaStore, SessionRecord, StoreError, StoreResult, StoreStats,
     StoredAssessment, StoredLevelEvent, TaskRecord, TerritoryStore,
 };
 use time::{Date, OffsetDateTime};
@@ -27,7 +29,7 @@ use crate::checkpoint::Checkpointer;
 use crate::conn::{Access, Role, check_file, open_connection};
 use crate::error::join_error;
 use crate::pool::ReaderPool;
-use crate::{assessment, audit, feed, migrate, offers, read, schema, write};
+use crate::{accounts, assessment, audit, feed, migrate, offers, read, schema, write};
 
 /// Reader connections per store: enough for concurrent requests on two to eight cores without
 /// holding many page caches.
@@ -439,8 +441,15 @@ impl OfferStore for SqliteStore {
         self.read(move |conn| offers::offered(conn, &families)).await
     }
 
-    async fn answer_offer(&self, id: i64, accept: bool, on: Date) -> StoreResult<OfferRecord> {
-        self.write(move |conn| offers::answer_offer(conn, id, accept, on)).await
+    async fn answer_offer(
+        &self,
+        id: i64,
+        accept: bool,
+        on: Date,
+        audit: &AuditRecord,
+    ) -> StoreResult<OfferRecord> {
+        let audit = audit.clone();
+        self.write(move |conn| offers::answer_offer(conn, id, accept, on, &audit)).await
     }
 
     async fn expire_offers(&self, on: Date) -> StoreResult<Vec<OfferRecord>> {
@@ -482,5 +491,153 @@ impl AuditStore for SqliteStore {
 
     async fn audit_head(&self) -> StoreResult<Option<AuditEntry>> {
         self.read(audit::head).await
+    }
+
+    async fn audit_for_subject(
+        &self,
+        subject: &str,
+        before: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let subject = subject.to_owned();
+        self.read(move |conn| audit::for_subject(conn, &subject, before, limit)).await
+    }
+}
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn create_account(&self, new: &NewAccount) -> StoreResult<AccountRecord> {
+        let new = new.clone();
+        self.write(move |conn| accounts::create_account(conn, &new)).await
+    }
+
+    async fn account(&self, id: i64) -> StoreResult<Option<AccountRecord>> {
+        self.read(move |conn| accounts::account(conn, id)).await
+    }
+
+    async fn account_by_login(&self, login: &str) -> StoreResult<Option<AccountRecord>> {
+        let login = login.to_owned();
+        self.read(move |conn| accounts::account_by_login(conn, &login)).await
+    }
+
+    async fn list_accounts(&self) -> StoreResult<Vec<AccountRecord>> {
+        self.read(accounts::list_accounts).await
+    }
+
+    async fn set_password(&self, account: i64, password_hash: &str) -> StoreResult<()> {
+        let hash = password_hash.to_owned();
+        self.write(move |conn| accounts::set_password(conn, account, &hash)).await
+    }
+
+    async fn set_disabled(&self, account: i64, at: Option<OffsetDateTime>) -> StoreResult<()> {
+        self.write(move |conn| accounts::set_disabled(conn, account, at)).await
+    }
+
+    async fn grant_role(&self, account: i64, grant: &RoleGrant) -> StoreResult<bool> {
+        let grant = grant.clone();
+        self.write(move |conn| accounts::grant_role(conn, account, &grant)).await
+    }
+
+    async fn revoke_role(&self, account: i64, grant: &RoleGrant) -> StoreResult<bool> {
+        let grant = grant.clone();
+        self.write(move |conn| accounts::revoke_role(conn, account, &grant)).await
+    }
+
+    async fn grant_category(&self, account: i64, category: Category) -> StoreResult<bool> {
+        self.write(move |conn| accounts::grant_category(conn, account, category)).await
+    }
+
+    async fn revoke_category(&self, account: i64, category: Category) -> StoreResult<bool> {
+        self.write(move |conn| accounts::revoke_category(conn, account, category)).await
+    }
+
+    async fn create_session(&self, new: &NewSession) -> StoreResult<()> {
+        let new = new.clone();
+        self.write(move |conn| accounts::create_session(conn, &new)).await
+    }
+
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let id_hash = id_hash.to_owned();
+        self.read(move |conn| accounts::session(conn, &id_hash)).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<bool> {
+        let id_hash = id_hash.to_owned();
+        self.write(move |conn| accounts::touch_session(conn, &id_hash, at)).await
+    }
+
+    async fn rotate_session(&self, old: &str, new: &NewSession) -> StoreResult<bool> {
+        let (old, new) = (old.to_owned(), new.clone());
+        self.write(move |conn| accounts::rotate_session(conn, &old, &new)).await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<bool> {
+        let id_hash = id_hash.to_owned();
+        self.write(move |conn| accounts::delete_session(conn, &id_hash)).await
+    }
+
+    async fn delete_account_sessions(&self, account: i64) -> StoreResult<u64> {
+        self.write(move |conn| accounts::delete_account_sessions(conn, account)).await
+    }
+
+    async fn purge_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        opened_before: OffsetDateTime,
+    ) -> StoreResult<u64> {
+        self.write(move |conn| accounts::purge_sessions(conn, idle_before, opened_before)).await
+    }
+
+    async fn record_login_failure(&self, keys: &[String], at: OffsetDateTime) -> StoreResult<()> {
+        let keys = keys.to_vec();
+        self.write(move |conn| accounts::record_login_failure(conn, &keys, at)).await
+    }
+
+    async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> StoreResult<u32> {
+        let key = key.to_owned();
+        self.read(move |conn| accounts::login_failures_since(conn, &key, since)).await
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        let key = key.to_owned();
+        self.write(move |conn| accounts::clear_login_failures(conn, &key)).await
+    }
+
+    async fn purge_login_failures(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        self.write(move |conn| accounts::purge_login_failures(conn, before)).await
+    }
+
+    async fn open_break_glass(
+        &self,
+        new: &NewBreakGlass,
+        audit: &AuditRecord,
+    ) -> StoreResult<BreakGlassRecord> {
+        let (new, audit) = (new.clone(), audit.clone());
+        self.write(move |conn| accounts::open_break_glass(conn, &new, &audit)).await
+    }
+
+    async fn active_break_glass(
+        &self,
+        account: i64,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<BreakGlassRecord>> {
+        self.read(move |conn| accounts::active_break_glass(conn, account, now)).await
+    }
+
+    async fn unreviewed_break_glass(&self, limit: u32) -> StoreResult<Vec<BreakGlassRecord>> {
+        self.read(move |conn| accounts::unreviewed_break_glass(conn, limit)).await
+    }
+
+    async fn review_break_glass(
+        &self,
+        id: i64,
+        reviewer: i64,
+        at: OffsetDateTime,
+        note: &str,
+        audit: &AuditRecord,
+    ) -> StoreResult<bool> {
+        let (note, audit) = (note.to_owned(), audit.clone());
+        self.write(move |conn| accounts::review_break_glass(conn, id, reviewer, at, &note, &audit))
+            .await
     }
 }

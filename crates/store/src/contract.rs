@@ -93,8 +93,9 @@
 //!   ids growing in that order. An offer for an unknown family or person is `Conflict` and the
 //!   call writes nothing. `live_offers` gives the (person, measure) pairs of sent or accepted
 //!   offers of the families (in no particular order). `answer_offer` turns a sent offer into
-//!   accepted or declined with `closed_on` = the day; an offer in any other state is
-//!   `Conflict`, an unknown id `NotFound`. `expire_offers(on)` turns every sent offer whose
+//!   accepted or declined with `closed_on` = the day and appends its audit record in the same
+//!   transaction (exactly one entry); an offer in any other state is `Conflict`, an unknown id
+//!   `NotFound`, and neither writes an entry. `expire_offers(on)` turns every sent offer whose
 //!   `expires_on` is before `on` into expired with `closed_on` = `on` and opens one task for it
 //!   (kind `offer_follow_up`, the family and its territory, the offer, `created_on` = `on`,
 //!   status open), in one transaction, and returns them by id. `family_offers` is newest (id)
@@ -108,6 +109,31 @@
 //!   the time kept, so every entry read back verifies. Concurrent appends form one chain, each
 //!   call's entries contiguous. `audit_entries` gives entries after `after` by seq, at most
 //!   `limit` clamped to 1..=50,000, exactly as stored; `audit_head` is the last entry.
+//!   `capacity` is stored and read back like the other optional texts. `audit_for_subject` gives
+//!   the entries whose subject equals the text given (no prefix match), by seq descending,
+//!   `before` exclusive, at most `limit` clamped to 1..=1,000.
+//! - Accounts: `create_account` stores privilege epoch 0, no grants, not disabled; a login or
+//!   IIN taken is `Conflict` (the message names the column, never the login or IIN) and writes
+//!   nothing. `list_accounts` is by login as bytes (the suite uses logins of lowercase ASCII
+//!   letters and digits, whose order no collation changes). Roles read back in `RoleGrant`'s
+//!   `Ord` (sort in Rust), categories as a `CategorySet`; a stored role, agency, territory,
+//!   category or kind that does not parse is `Corrupt`. A grant or revocation returns whether
+//!   it changed anything and raises `privilege_epoch` by one exactly when it did; an unknown
+//!   account is `NotFound` for these, `set_password` and `set_disabled`. `set_disabled(Some)`
+//!   deletes the account's sessions in the same transaction; `set_disabled(None)` only clears
+//!   the time.
+//! - Sessions: a new session's `last_seen_at` is its `created_at`; `touch_session` sets
+//!   `last_seen_at`; `rotate_session` deletes the old and inserts the new in one transaction
+//!   and writes nothing when the old is gone; `purge_sessions` deletes those with
+//!   `last_seen_at < idle_before` or `created_at < opened_before` and returns the count.
+//! - Failed sign-ins: one row per key per call; `login_failures_since` counts `at >= since`;
+//!   `purge_login_failures` deletes `at < before` and returns the count.
+//! - Break-glass: `open_break_glass` and `review_break_glass` append their audit record in the
+//!   same transaction as the row (an access for an unknown family or account is `Conflict` and
+//!   appends nothing). `active_break_glass(account, now)` gives the account's accesses with
+//!   `until > now` (reviewed or not), by id; `unreviewed_break_glass` those without a review by
+//!   (`opened_at`, id), at most `limit` clamped to 1..=10,000. A review of an access reviewed
+//!   before is `false` and writes nothing (no entry either); an unknown id is `NotFound`.
 //! - The shape of the migrated schema is [`expected_schema`]: type classes `integer`, `text`,
 //!   `date`, `timestamp` (also `real`, `blob`, `boolean` should they appear), columns in
 //!   declaration order, only explicitly named indexes (no primary keys) with their uniqueness,
@@ -117,12 +143,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // A test suite: failing loudly with a message is its job.
 
+mod accounts;
 mod assessment;
 mod audit;
 mod feed;
 pub mod fixtures;
 mod offers;
 
+pub use accounts::*;
 pub use assessment::*;
 pub use audit::*;
 pub use feed::*;
@@ -198,10 +226,19 @@ macro_rules! store_contract_tests {
             an_offer_is_answered_once,
             expiry_opens_one_task_per_expired_offer,
             outbox_messages_wait_until_delivered,
+            an_answer_and_its_audit_entry_are_written_together,
             audit_entries_chain_in_order,
             audit_entries_page_by_seq,
             concurrent_appends_keep_one_chain,
             an_empty_audit_chain_verifies,
+            a_subjects_entries_read_newest_first,
+            accounts_are_created_and_found,
+            passwords_change_and_disabling_ends_sessions,
+            roles_and_categories_are_granted_and_revoked,
+            sessions_are_touched_rotated_and_ended,
+            idle_and_old_sessions_are_purged,
+            failed_sign_ins_are_counted_cleared_and_purged,
+            break_glass_is_audited_and_reviewed_once,
         );
     };
     (@each $factory:expr; $($name:ident),* $(,)?) => {
@@ -463,11 +500,62 @@ pub fn expected_schema() -> SchemaShape {
                 col("outcome", "text", R),
                 col("request_id", "text", R),
                 col("hash", "text", R),
+                col("capacity", "text", N),
+            ],
+        ),
+        (
+            "accounts",
+            vec![
+                col("id", "integer", R),
+                col("login", "text", R),
+                col("kind", "text", R),
+                col("display_name", "text", R),
+                col("password_hash", "text", R),
+                col("iin", "text", N),
+                col("privilege_epoch", "integer", R),
+                col("created_at", "timestamp", R),
+                col("disabled_at", "timestamp", N),
+            ],
+        ),
+        (
+            "account_roles",
+            vec![
+                col("account_id", "integer", R),
+                col("role", "text", R),
+                col("agency", "text", R),
+                col("territory", "integer", R),
+            ],
+        ),
+        ("account_categories", vec![col("account_id", "integer", R), col("category", "text", R)]),
+        (
+            "sessions",
+            vec![
+                col("id_hash", "text", R),
+                col("account_id", "integer", R),
+                col("created_at", "timestamp", R),
+                col("last_seen_at", "timestamp", R),
+                col("privilege_epoch", "integer", R),
+                col("csrf_token", "text", R),
+            ],
+        ),
+        ("login_failures", vec![col("key", "text", R), col("at", "timestamp", R)]),
+        (
+            "break_glass",
+            vec![
+                col("id", "integer", R),
+                col("account_id", "integer", R),
+                col("family_id", "integer", R),
+                col("reason", "text", R),
+                col("opened_at", "timestamp", R),
+                col("until", "timestamp", R),
+                col("reviewed_by", "integer", N),
+                col("reviewed_at", "timestamp", N),
+                col("review_note", "text", N),
             ],
         ),
     ];
     let names = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    let indexes: [(&str, &str, &[&str], bool); 14] = [
+    let indexes: [(&str, &str, &[&str], bool); 19] = [
         ("territories_parent_idx", "territories", &["parent_code"], false),
         ("import_batches_fingerprint_key", "import_batches", &["feed", "fingerprint"], true),
         // Partial: current facts with a key only.
@@ -492,8 +580,14 @@ pub fn expected_schema() -> SchemaShape {
         ("outbox_undelivered_idx", "outbox", &["id"], false),
         // Partial: open tasks only.
         ("tasks_open_idx", "tasks", &["territory_code", "id"], false),
+        ("audit_events_subject_idx", "audit_events", &["subject", "seq"], false),
+        ("sessions_account_idx", "sessions", &["account_id"], false),
+        ("login_failures_key_idx", "login_failures", &["key", "at"], false),
+        ("break_glass_account_idx", "break_glass", &["account_id", "until"], false),
+        // Partial: accesses not reviewed yet only.
+        ("break_glass_unreviewed_idx", "break_glass", &["opened_at"], false),
     ];
-    let primary_keys: [(&str, &[&str]); 20] = [
+    let primary_keys: [(&str, &[&str]); 25] = [
         ("territory_versions", &["id"]),
         ("family_changes", &["batch_id", "family_id"]),
         ("import_issues", &["batch_id", "line", "seq"]),
@@ -514,6 +608,11 @@ pub fn expected_schema() -> SchemaShape {
         ("outbox", &["id"]),
         ("tasks", &["id"]),
         ("audit_events", &["seq"]),
+        ("accounts", &["id"]),
+        ("account_roles", &["account_id", "role", "agency", "territory"]),
+        ("account_categories", &["account_id", "category"]),
+        ("sessions", &["id_hash"]),
+        ("break_glass", &["id"]),
     ];
     let fk = |column: &str, ref_table: &str| ForeignKeyShape {
         columns: vec![column.to_owned()],
@@ -546,6 +645,17 @@ pub fn expected_schema() -> SchemaShape {
         ("offers", vec![fk("family_id", "families"), fk("person_id", "persons")]),
         ("outbox", vec![fk("offer_id", "offers"), fk("person_id", "persons")]),
         ("tasks", vec![fk("family_id", "families"), fk("offer_id", "offers")]),
+        ("account_roles", vec![fk("account_id", "accounts")]),
+        ("account_categories", vec![fk("account_id", "accounts")]),
+        ("sessions", vec![fk("account_id", "accounts")]),
+        (
+            "break_glass",
+            vec![
+                fk("account_id", "accounts"),
+                fk("family_id", "families"),
+                fk("reviewed_by", "accounts"),
+            ],
+        ),
     ];
     let check = |column: &str| CheckShape { columns: vec![column.to_owned()] };
     let checks = [
@@ -561,6 +671,8 @@ pub fn expected_schema() -> SchemaShape {
         ("offers", vec![check("state")]),
         ("tasks", vec![check("kind"), check("status")]),
         ("audit_events", vec![check("outcome")]),
+        ("accounts", vec![check("kind")]),
+        ("account_categories", vec![check("category")]),
     ];
     SchemaShape {
         tables: tables.into_iter().map(|(n, c)| (n.to_owned(), c)).collect(),

@@ -11,6 +11,7 @@ pub mod feed;
 pub mod offers;
 pub mod port;
 pub mod records;
+pub mod tokens;
 pub mod url;
 
 #[cfg(feature = "contract")]
@@ -24,4 +25,5 @@ pub use feed::*;
 pub use offers::*;
 pub use port::{BatchStore, FeedStore, PopulationStore, SchemaStore, Store, TerritoryStore};
 pub use records::*;
+pub use tokens::*;
 pub use url::{DbUrl, DbUrlError};

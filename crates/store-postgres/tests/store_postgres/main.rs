@@ -4,6 +4,7 @@
 
 mod assessment;
 mod audit;
+mod audited;
 mod backend;
 mod common;
 mod contract;

@@ -22,7 +22,7 @@ fn record(i: u64) -> AuditRecord {
         purpose: Some(format!("home visit {i}")),
         outcome: if i.is_multiple_of(5) { Outcome::Denied } else { Outcome::Allowed },
         request_id: format!("req-{i}"),
-        capacity: None,
+        capacity: i.is_multiple_of(3).then(|| "social_worker/social".to_owned()),
     }
 }
 
@@ -88,7 +88,8 @@ async fn swapped_entries_are_found() {
         "CREATE TEMP TABLE original AS SELECT * FROM audit_events WHERE seq IN (7, 8);
          UPDATE audit_events AS a SET at = b.at, actor = b.actor,
              on_behalf_of = b.on_behalf_of, action = b.action, subject = b.subject,
-             purpose = b.purpose, outcome = b.outcome, request_id = b.request_id, hash = b.hash
+             purpose = b.purpose, outcome = b.outcome, request_id = b.request_id, hash = b.hash,
+             capacity = b.capacity
          FROM temp.original AS b WHERE a.seq IN (7, 8) AND b.seq = 15 - a.seq;",
     )
     .unwrap();

@@ -2,6 +2,8 @@
 //! this backend has.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
+mod atomic;
 mod audit;
 mod common;
 mod contract;

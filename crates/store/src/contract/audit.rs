@@ -22,7 +22,7 @@ fn audit_record(writer: u32, i: u32) -> AuditRecord {
         purpose: full.then(|| "home visit — үй".to_owned()),
         outcome: if i.is_multiple_of(7) { Outcome::Denied } else { Outcome::Allowed },
         request_id: format!("req-{writer}-{i}"),
-        capacity: (i % 2 == 0).then(|| "social_worker/social".to_owned()),
+        capacity: i.is_multiple_of(2).then(|| "social_worker/social".to_owned()),
     }
 }
 
@@ -138,4 +138,82 @@ pub async fn an_empty_audit_chain_verifies(store: &dyn Store) {
     let entries = store.audit_entries(0, 100).await.unwrap();
     assert!(entries.is_empty());
     assert_eq!(verify(&entries, &[]), Ok(0));
+}
+
+/// `audit_for_subject` gives the entries of exactly that subject (not of a subject it is a
+/// prefix of), newest first, below `before` when given, at most `limit` (0 counts as 1, at most
+/// 1,000); each entry reads back exactly as appended, its capacity included.
+pub async fn a_subjects_entries_read_newest_first(store: &dyn Store) {
+    migrated(store).await;
+    let subjects = [Some("family:1"), Some("family:10"), None, Some("family:1"), Some("family:2")];
+    let records: Vec<AuditRecord> = (0..40u32)
+        .map(|i| AuditRecord {
+            subject: subjects[i as usize % subjects.len()].map(str::to_owned),
+            capacity: match i % 3 {
+                0 => None,
+                1 => Some("social_worker/social".to_owned()),
+                _ => Some("supervisor/health".to_owned()),
+            },
+            ..audit_record(2, i)
+        })
+        .collect();
+    let all = store.append_audit(&records).await.unwrap();
+    let of = |subject: &str| -> Vec<AuditEntry> {
+        all.iter().rev().filter(|e| e.record.subject.as_deref() == Some(subject)).cloned().collect()
+    };
+    let family_1 = of("family:1");
+    assert_eq!(family_1.len(), 16);
+    assert!(family_1.iter().any(|e| e.record.capacity.is_none()));
+    assert!(family_1.iter().any(|e| e.record.capacity.is_some()));
+
+    assert_eq!(store.audit_for_subject("family:1", None, 100).await.unwrap(), family_1);
+    assert_eq!(store.audit_for_subject("family:10", None, 100).await.unwrap(), of("family:10"));
+    assert_eq!(store.audit_for_subject("family:2", None, 100).await.unwrap(), of("family:2"));
+    assert!(store.audit_for_subject("family:3", None, 100).await.unwrap().is_empty());
+    assert!(store.audit_for_subject("", None, 100).await.unwrap().is_empty());
+    for e in &family_1 {
+        assert_eq!(e.record, records[e.seq as usize - 1], "entry {} as appended", e.seq);
+    }
+
+    assert_eq!(store.audit_for_subject("family:1", None, 3).await.unwrap(), family_1[..3]);
+    assert_eq!(store.audit_for_subject("family:1", None, 0).await.unwrap(), family_1[..1]);
+    // `before` is exclusive.
+    let below = family_1[2].seq;
+    assert_eq!(store.audit_for_subject("family:1", Some(below), 100).await.unwrap(), family_1[3..]);
+    assert_eq!(
+        store.audit_for_subject("family:1", Some(below + 1), 2).await.unwrap(),
+        family_1[2..4]
+    );
+    assert!(
+        store
+            .audit_for_subject("family:1", Some(family_1.last().unwrap().seq), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.audit_for_subject("family:1", Some(0), 100).await.unwrap().is_empty());
+    assert_eq!(store.audit_for_subject("family:1", Some(u64::MAX), 100).await.unwrap(), family_1);
+
+    // Paging with `before` = the last seq read walks every entry once.
+    let mut walked: Vec<AuditEntry> = Vec::new();
+    loop {
+        let before = walked.last().map(|e| e.seq);
+        let page = store.audit_for_subject("family:1", before, 5).await.unwrap();
+        assert!(page.len() <= 5);
+        if page.is_empty() {
+            break;
+        }
+        walked.extend(page);
+    }
+    assert_eq!(walked, family_1);
+
+    // At most 1,000 at a time.
+    let many: Vec<AuditRecord> = (0..1_005u32)
+        .map(|i| AuditRecord { subject: Some("family:7".into()), ..audit_record(3, i) })
+        .collect();
+    let written = store.append_audit(&many).await.unwrap();
+    let page = store.audit_for_subject("family:7", None, 5_000).await.unwrap();
+    assert_eq!(page.len(), 1_000);
+    assert_eq!(page[0], written[1_004]);
+    assert_eq!(page[999], written[5]);
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use shanyraq_domain::audit::{AuditRecord, Outcome, verify};
 use shanyraq_domain::{FamilyId, PersonId};
 use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
@@ -19,6 +20,21 @@ const CREATED: Date = date!(2026 - 03 - 01);
 const EXPIRES: Date = date!(2026 - 03 - 15);
 const ASP: &str = "targeted_assistance";
 const KINDERGARTEN: &str = "kindergarten_place";
+
+/// The audit entry of an answer to offer `id`.
+fn answered(id: i64) -> AuditRecord {
+    AuditRecord {
+        at: datetime!(2026-03-05 10:00:00 UTC),
+        actor: "citizen:1".into(),
+        on_behalf_of: None,
+        action: "offer.answer".into(),
+        subject: Some(format!("offer:{id}")),
+        purpose: None,
+        outcome: Outcome::Allowed,
+        request_id: format!("req-answer-{id}"),
+        capacity: None,
+    }
+}
 
 /// The record an offer is stored as, once it has its id.
 fn record(id: i64, o: &NewOffer) -> OfferRecord {
@@ -109,8 +125,8 @@ pub async fn offers_are_made_once_per_person_and_measure(store: &dyn Store) {
     assert_eq!(store.undelivered_messages(100).await.unwrap().len(), 4);
 
     // Arman declines, Aigul accepts: Arman may be offered the measure again, Aigul not.
-    store.answer_offer(written[0].id, false, CREATED).await.unwrap();
-    store.answer_offer(written[1].id, true, CREATED).await.unwrap();
+    store.answer_offer(written[0].id, false, CREATED, &answered(written[0].id)).await.unwrap();
+    store.answer_offer(written[1].id, true, CREATED, &answered(written[1].id)).await.unwrap();
     assert_eq!(
         live(store, &[F_SERIKBAYEV]).await,
         BTreeSet::from([pair(P_AIGUL, ASP), pair(P_ARMAN, KINDERGARTEN)])
@@ -152,24 +168,27 @@ pub async fn an_offer_is_answered_once(store: &dyn Store) {
     ];
     let written = store.create_offers(&given, AT).await.unwrap();
     let on = date!(2026 - 03 - 05);
-    let accepted = store.answer_offer(written[0].id, true, on).await.unwrap();
+    let accepted =
+        store.answer_offer(written[0].id, true, on, &answered(written[0].id)).await.unwrap();
     assert_eq!(
         accepted,
         OfferRecord { state: OfferState::Accepted, closed_on: Some(on), ..written[0].clone() }
     );
-    let declined = store.answer_offer(written[1].id, false, on).await.unwrap();
+    let declined =
+        store.answer_offer(written[1].id, false, on, &answered(written[1].id)).await.unwrap();
     assert_eq!(
         declined,
         OfferRecord { state: OfferState::Declined, closed_on: Some(on), ..written[1].clone() }
     );
     for (id, accept) in [(written[0].id, true), (written[0].id, false), (written[1].id, true)] {
-        let err = store.answer_offer(id, accept, date!(2026 - 03 - 06)).await.unwrap_err();
+        let err =
+            store.answer_offer(id, accept, date!(2026 - 03 - 06), &answered(id)).await.unwrap_err();
         assert!(matches!(err, StoreError::Conflict(_)), "offer {id} answered again: {err:?}");
     }
     assert_eq!(store.offer(written[0].id).await.unwrap(), Some(accepted.clone()));
     assert_eq!(store.offer(written[1].id).await.unwrap(), Some(declined.clone()));
     let unknown = written[2].id + 100;
-    let err = store.answer_offer(unknown, true, on).await.unwrap_err();
+    let err = store.answer_offer(unknown, true, on, &answered(unknown)).await.unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "an unknown offer: {err:?}");
     assert_eq!(store.offer(unknown).await.unwrap(), None);
     assert_eq!(
@@ -206,7 +225,7 @@ pub async fn expiry_opens_one_task_per_expired_offer(store: &dyn Store) {
     ];
     let w = store.create_offers(&given, AT).await.unwrap();
     assert_eq!(w.len(), 5);
-    store.answer_offer(w[1].id, true, date!(2026 - 03 - 02)).await.unwrap();
+    store.answer_offer(w[1].id, true, date!(2026 - 03 - 02), &answered(w[1].id)).await.unwrap();
     assert!(store.open_tasks(kato(AKMOLA), 100).await.unwrap().is_empty());
 
     let on = date!(2026 - 03 - 11);
@@ -246,7 +265,7 @@ pub async fn expiry_opens_one_task_per_expired_offer(store: &dyn Store) {
     assert_eq!(store.open_tasks(kato(AKMOLA), 100).await.unwrap(), tasks);
 
     // An expired offer cannot be answered, and no longer stands in the way of a new one.
-    let err = store.answer_offer(w[0].id, true, on).await.unwrap_err();
+    let err = store.answer_offer(w[0].id, true, on, &answered(w[0].id)).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "answering an expired offer: {err:?}");
     assert!(!live(store, &[F_SERIKBAYEV]).await.contains(&pair(P_ARMAN, ASP)));
     let renewal = NewOffer { expires_on: date!(2026 - 04 - 30), ..given[0].clone() };
@@ -291,4 +310,41 @@ pub async fn outbox_messages_wait_until_delivered(store: &dyn Store) {
     assert_eq!(store.undelivered_messages(100).await.unwrap(), waiting);
     store.mark_delivered(&[all[1].id], delivered).await.unwrap();
     assert!(store.undelivered_messages(100).await.unwrap().is_empty());
+}
+
+/// An answer and its audit entry are written together: a successful answer appends exactly the
+/// record given, sealed after the last entry; an answer refused (`Conflict`, `NotFound`) writes
+/// neither the offer nor an entry.
+pub async fn an_answer_and_its_audit_entry_are_written_together(store: &dyn Store) {
+    let _ = loaded(store).await;
+    let given = [
+        new_offer(F_SERIKBAYEV, P_ARMAN, ASP, EXPIRES),
+        new_offer(F_SERIKBAYEV, P_AIGUL, ASP, EXPIRES),
+    ];
+    let w = store.create_offers(&given, AT).await.unwrap();
+    assert_eq!(store.audit_head().await.unwrap(), None, "making offers audits nothing here");
+    let on = date!(2026 - 03 - 05);
+
+    let first = AuditRecord { capacity: Some("citizen/self".into()), ..answered(w[0].id) };
+    store.answer_offer(w[0].id, true, on, &first).await.unwrap();
+    let entries = store.audit_entries(0, 100).await.unwrap();
+    assert_eq!(entries.len(), 1, "one entry per answer");
+    assert_eq!((entries[0].seq, &entries[0].record), (1, &first));
+
+    // Refused answers: no entry, and the offers stay as they were.
+    let again = store.answer_offer(w[0].id, false, on, &answered(w[0].id)).await.unwrap_err();
+    assert!(matches!(again, StoreError::Conflict(_)), "answered again: {again:?}");
+    let unknown = w[1].id + 100;
+    let missing = store.answer_offer(unknown, true, on, &answered(unknown)).await.unwrap_err();
+    assert!(matches!(missing, StoreError::NotFound(_)), "an unknown offer: {missing:?}");
+    assert_eq!(store.audit_entries(0, 100).await.unwrap(), entries, "no entry for a refusal");
+    assert_eq!(store.offer(w[0].id).await.unwrap().unwrap().state, OfferState::Accepted);
+
+    let second = answered(w[1].id);
+    let declined = store.answer_offer(w[1].id, false, on, &second).await.unwrap();
+    assert_eq!(declined.state, OfferState::Declined);
+    let entries = store.audit_entries(0, 100).await.unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!((entries[1].seq, &entries[1].record), (2, &second));
+    assert_eq!(verify(&entries, &[]), Ok(2));
 }
