@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 
 use clap::{Args, Parser, Subcommand};
-use shanyraq_domain::Kato;
+use shanyraq_domain::access::{AgencyCode, Category, Role};
+use shanyraq_domain::{Iin, Kato};
 use shanyraq_feeds::synthetic::HeaderLang;
 use shanyraq_store::DbUrl;
 
@@ -50,6 +51,9 @@ pub enum Command {
     /// The audit record: check its hash chain, print its head as an anchor.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Accounts: create, grant and revoke roles and categories, list, set a password, sign out.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Measure.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -121,6 +125,61 @@ pub enum AuditCommand {
     },
     /// Print the last entry as `SEQ HASH`, to append to an anchors file kept elsewhere.
     Anchor,
+}
+
+/// Passwords are never taken from the command line (other users of the machine see it in `ps`):
+/// they come from `SHANYRAQ_PASSWORD` when it is set, otherwise from one line of standard input.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; prints its id and login. The password comes from SHANYRAQ_PASSWORD
+    /// or one line of standard input (staff: at least 12 characters, citizens: 8).
+    Add(UserAddArgs),
+    /// Grant a role over a territory (--role, --agency, --territory), or a sensitive category
+    /// (--category).
+    Grant(UserGrantArgs),
+    /// Revoke a role or a category: the same options as `grant`.
+    Revoke(UserGrantArgs),
+    /// Every account with its roles (role/agency@KATO) and categories.
+    List,
+    /// Set a new password (read as for `add`) and end every session of the account.
+    Passwd { login: String },
+    /// End every session of the account.
+    SignOut { login: String },
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The sign-in name (a citizen's is their IIN).
+    pub login: String,
+    /// The name shown to colleagues.
+    #[arg(long)]
+    pub name: String,
+    /// A citizen's account (signs in with their IIN) rather than a staff member's.
+    #[arg(long, requires = "iin")]
+    pub citizen: bool,
+    /// The citizen's IIN; the same as LOGIN.
+    #[arg(long, requires = "citizen", value_parser = parse_iin)]
+    pub iin: Option<Iin>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("grant").required(true).args(["role", "category"])))]
+pub struct UserGrantArgs {
+    pub login: String,
+    /// The role: social_worker, school_specialist, health_specialist, police_specialist,
+    /// employment_specialist, mobile_group, supervisor, analyst, data_steward, administrator.
+    #[arg(long, value_parser = parse_role, requires = "agency", requires = "territory")]
+    pub role: Option<Role>,
+    /// The agency the role is held for: social, education, health, police, labour, an NGO's
+    /// code … (lowercase letters, digits and _).
+    #[arg(long, value_parser = parse_agency, requires = "role")]
+    pub agency: Option<AgencyCode>,
+    /// The KATO code of the territory the role covers, with everything below it.
+    #[arg(long, value_parser = parse_kato, requires = "role")]
+    pub territory: Option<Kato>,
+    /// A sensitive category: health, disability, violence, child_protection.
+    #[arg(long, value_parser = parse_category, conflicts_with = "role")]
+    pub category: Option<Category>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -327,6 +386,27 @@ pub struct BenchImportArgs {
 
 fn parse_kato(s: &str) -> Result<Kato, String> {
     s.parse::<Kato>().map_err(|e| format!("{s:?} is not a KATO code: {e}"))
+}
+
+fn parse_iin(s: &str) -> Result<Iin, String> {
+    s.parse::<Iin>().map_err(|e| format!("{s:?} is not an IIN: {e}"))
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_agency(s: &str) -> Result<AgencyCode, String> {
+    AgencyCode::parse(s).ok_or_else(|| {
+        format!("{s:?} is not an agency code: 1 to 32 lowercase letters, digits and _")
+    })
+}
+
+fn parse_category(s: &str) -> Result<Category, String> {
+    Category::parse(s).ok_or_else(|| {
+        let known = Category::ALL.map(Category::code).join(", ");
+        format!("unknown category `{s}`; the categories are {known}")
+    })
 }
 
 fn parse_date(s: &str) -> Result<time::Date, String> {

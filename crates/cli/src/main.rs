@@ -70,6 +70,7 @@ fn main() -> ExitCode {
             Command::Offers(c) => commands::offers::run(&cli.db, c).await,
             Command::Assess(args) => commands::assess::run(&cli.db, args).await,
             Command::Methodology(c) => commands::methodology::run(&cli.db, c).await,
+            Command::User(c) => commands::user::run(&cli.db, c).await,
             Command::Stats(crate::cli::StatsCommand::Levels(args)) => {
                 commands::stats::levels(&cli.db, args).await
             }

@@ -2,13 +2,42 @@
 //! schema rule (migrate only on request, never a newer schema).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn shanyraq(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shanyraq"))
         .args(args)
         .env_remove("SHANYRAQ_DB")
+        .env_remove("SHANYRAQ_PASSWORD")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run shanyraq")
+}
+
+/// Runs with `input` written to standard input.
+fn shanyraq_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shanyraq"))
+        .args(args)
+        .env_remove("SHANYRAQ_DB")
+        .env_remove("SHANYRAQ_PASSWORD")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run shanyraq");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Runs with the password in `SHANYRAQ_PASSWORD`.
+fn shanyraq_password(args: &[&str], password: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shanyraq"))
+        .args(args)
+        .env_remove("SHANYRAQ_DB")
+        .env("SHANYRAQ_PASSWORD", password)
         .env("RUST_LOG", "warn")
         .output()
         .expect("run shanyraq")
@@ -578,4 +607,224 @@ fn audit_verify_reports_the_chain_and_checks_anchors() {
     let bad = shanyraq(&["--db", &db, "audit", "verify", "--anchors", anchors.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("line 1"), "{}", stderr(&bad));
+}
+
+#[test]
+fn user_add_grant_list_revoke_round_trip() {
+    let dir = TempDir::new("users");
+    let db = dir.db("u.db");
+    assert!(shanyraq(&["--db", &db, "migrate"]).status.success());
+    let user = |args: &[&str]| {
+        let mut full = vec!["--db", db.as_str(), "user"];
+        full.extend(args);
+        let o = shanyraq(&full);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+
+    // The password from the environment, or from one line of standard input.
+    let args = ["--db", &db, "user", "add", "Aigerim.K", "--name", "Айгерим Касымова"];
+    let added = shanyraq_password(&args, "жылқы мен түйе 7");
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    assert_eq!(stdout(&added), "account 1 created: aigerim.k (staff)\n");
+    let args = ["--db", &db, "user", "add", "marat", "--name", "Marat"];
+    let added = shanyraq_stdin(&args, "a long enough pass phrase\n");
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    assert!(stdout(&added).contains("marat (staff)"), "{}", stdout(&added));
+    let args = ["--db", &db, "user", "add", "791028302728", "--name", "Иван Петров"];
+    let citizen = shanyraq_password(
+        &[&args[..], &["--citizen", "--iin", "791028302728"]].concat(),
+        "citizen pass 1",
+    );
+    assert_eq!(citizen.status.code(), Some(0), "{}", stderr(&citizen));
+
+    let role = ["--role", "social_worker", "--agency", "social", "--territory", "113800000"];
+    let grant = [&["grant", "aigerim.k"][..], &role].concat();
+    assert_eq!(user(&grant), "granted role social_worker/social@113800000 to aigerim.k\n");
+    assert!(user(&grant).starts_with("unchanged: aigerim.k already holds"));
+    assert_eq!(
+        user(&["grant", "aigerim.k", "--category", "violence"]),
+        "granted category violence to aigerim.k\n"
+    );
+    user(&["grant", "aigerim.k", "--category", "child_protection"]);
+    user(&[
+        "grant",
+        "marat",
+        "--role",
+        "analyst",
+        "--agency",
+        "ministry",
+        "--territory",
+        "110000000",
+    ]);
+
+    let list = user(&["list"]);
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 4, "{list}");
+    assert!(lines[0].starts_with("LOGIN"), "{list}");
+    let words = |l: &str| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(words(lines[1])[..3], ["791028302728", "citizen", "Иван"], "{list}");
+    assert_eq!(
+        words(lines[2]),
+        [
+            "aigerim.k",
+            "staff",
+            "Айгерим",
+            "Касымова",
+            "no",
+            "social_worker/social@113800000",
+            "violence,child_protection"
+        ],
+        "{list}"
+    );
+    assert_eq!(words(lines[3])[3..], ["no", "analyst/ministry@110000000", "-"], "{list}");
+
+    // Revoking, twice.
+    let revoke = [&["revoke", "aigerim.k"][..], &role].concat();
+    assert_eq!(user(&revoke), "revoked role social_worker/social@113800000 from aigerim.k\n");
+    assert!(user(&revoke).starts_with("unchanged: aigerim.k does not hold"));
+    assert!(!user(&["list"]).contains("social_worker/"));
+
+    // A new password, and signing out.
+    let passwd =
+        shanyraq_stdin(&["--db", &db, "user", "passwd", "aigerim.k"], "түйе мен жылқы 8\n");
+    assert_eq!(passwd.status.code(), Some(0), "{}", stderr(&passwd));
+    assert!(stdout(&passwd).contains("password of aigerim.k changed"), "{}", stdout(&passwd));
+    assert_eq!(user(&["sign-out", "aigerim.k"]), "0 sessions of aigerim.k ended\n");
+    let unknown = shanyraq(&["--db", &db, "user", "sign-out", "nobody"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("account nobody not found"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn user_commands_refuse_bad_input_with_the_reason() {
+    let dir = TempDir::new("users-bad");
+    let db = dir.db("u.db");
+    assert!(shanyraq(&["--db", &db, "migrate"]).status.success());
+    let add = ["--db", &db, "user", "add", "aigerim", "--name", "Aigerim"];
+
+    // Weak passwords: too short, too common, the login itself, or none at all.
+    for (password, reason) in [
+        ("short pass", "invalid password: the password is shorter than 12 characters"),
+        ("password1234", "invalid password: the password is one of the most common passwords"),
+        ("AigerimAigerim", ""),
+    ] {
+        let o = shanyraq_stdin(&add, &format!("{password}\n"));
+        if reason.is_empty() {
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            continue;
+        }
+        assert_eq!(o.status.code(), Some(2), "{password}");
+        assert!(stderr(&o).contains(reason), "{password}: {}", stderr(&o));
+    }
+    let same = shanyraq_password(&["--db", &db, "user", "passwd", "aigerim"], "AIGERIM");
+    assert_eq!(same.status.code(), Some(2));
+    assert!(
+        stderr(&same).contains("invalid password: the password is shorter"),
+        "{}",
+        stderr(&same)
+    );
+    let none = shanyraq(&["--db", &db, "user", "add", "marat", "--name", "Marat"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(stderr(&none).contains("SHANYRAQ_PASSWORD"), "{}", stderr(&none));
+    let list = stdout(&shanyraq(&["--db", &db, "user", "list"]));
+    assert_eq!(list.lines().count(), 2, "only the good account was created: {list}");
+
+    // Unknown role or category, malformed agency or KATO, a territory nobody knows.
+    let grant = |extra: &[&str]| {
+        let o = shanyraq(&[&["--db", db.as_str(), "user", "grant", "aigerim"][..], extra].concat());
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        stderr(&o)
+    };
+    let err = grant(&["--role", "root", "--agency", "social", "--territory", "113800000"]);
+    assert!(err.contains("invalid value 'root' for '--role <ROLE>': unknown role `root`"), "{err}");
+    assert!(err.contains("social_worker"), "the known roles are listed: {err}");
+    let err = grant(&["--category", "secret"]);
+    assert!(err.contains("for '--category <CATEGORY>': unknown category `secret`"), "{err}");
+    let err = grant(&["--role", "analyst", "--agency", "Ministry", "--territory", "113800000"]);
+    assert!(err.contains("for '--agency <AGENCY>': \"Ministry\" is not an agency code"), "{err}");
+    let err = grant(&["--role", "analyst", "--agency", "ministry", "--territory", "1138"]);
+    assert!(err.contains("for '--territory <TERRITORY>': \"1138\" is not a KATO code"), "{err}");
+    let err = grant(&["--role", "analyst", "--agency", "ministry", "--territory", "119999000"]);
+    assert!(err.contains("invalid --territory: 119999000 is not a territory"), "{err}");
+    let err = grant(&["--role", "analyst"]);
+    assert!(err.contains("--agency") && err.contains("--territory"), "{err}");
+    let err = grant(&["--role", "citizen", "--agency", "social", "--territory", "113800000"]);
+    assert!(err.contains("invalid role: citizens hold no staff role"), "{err}");
+    let list = stdout(&shanyraq(&["--db", &db, "user", "list"]));
+    let words: Vec<&str> = list.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(words, ["aigerim", "staff", "Aigerim", "no", "-", "-"], "nothing was granted");
+}
+
+/// Runs the demo on a small population until it serves, and returns what it printed.
+fn demo_until_served(db: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shanyraq"))
+        .args(["--db", db, "demo", "--families", "30", "--addr", "127.0.0.1:0"])
+        .args(["--reassess-every", "0"])
+        .env_remove("SHANYRAQ_DB")
+        .env_remove("SHANYRAQ_OUTBOX_FILE")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run shanyraq demo");
+    let mut out = String::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        out.push_str(&line);
+        out.push('\n');
+        if line.contains("is running at") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    out
+}
+
+#[test]
+fn demo_creates_its_accounts_once_and_prints_them() {
+    let dir = TempDir::new("demo");
+    let db = dir.db("demo.db");
+    let first = demo_until_served(&db);
+    assert!(first.contains("is running at"), "{first}");
+    assert!(first.contains("Demonstration accounts (12 created now, 0 already there)"), "{first}");
+    assert!(first.contains("never use them with real data"), "{first}");
+    let row = |out: &str, login: &str| {
+        out.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|w| w.get(w.len().saturating_sub(2)) == Some(&login))
+            .map(|w| (w[0].to_owned(), w[w.len() - 1].to_owned()))
+    };
+    for role in ["social_worker", "supervisor", "analyst", "data_steward", "administrator"] {
+        let password = format!("{role}-demo-pass");
+        assert_eq!(row(&first, role), Some((role.to_owned(), password)), "{first}");
+    }
+    let citizen = first.lines().find(|l| l.starts_with("citizen (family ")).expect("a citizen");
+    let iin = citizen.split_whitespace().rev().nth(1).unwrap();
+    assert!(iin.len() == 12 && iin.bytes().all(|b| b.is_ascii_digit()), "{citizen}");
+    assert!(citizen.ends_with(&format!("{iin}-demo-pass")), "{citizen}");
+
+    // The district holds the families, the analyst sees the region, the second social worker
+    // another district of it.
+    let list = stdout(&shanyraq(&["--db", &db, "user", "list"]));
+    assert_eq!(list.lines().count(), 13, "{list}");
+    for (login, grant, categories) in [
+        ("supervisor", "supervisor/social@113800000", "violence,child_protection"),
+        ("analyst", "analyst/ministry@110000000", "-"),
+        ("health_specialist", "health_specialist/health@113800000", "health,disability"),
+        ("police_specialist", "police_specialist/police@113800000", "violence"),
+        ("social_worker", "social_worker/social@113800000", "violence,child_protection"),
+    ] {
+        let line = list.lines().find(|l| l.starts_with(&format!("{login} "))).unwrap();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[words.len() - 2..], [grant, categories], "{list}");
+    }
+    let other = list.lines().find(|l| l.starts_with("social_worker_2 ")).unwrap();
+    assert!(other.contains("social_worker/social@11") && !other.contains("@113800000"), "{other}");
+
+    // Again on the same database: nothing new.
+    let second = demo_until_served(&db);
+    assert!(second.contains("(0 created now, 12 already there)"), "{second}");
+    assert_eq!(stdout(&shanyraq(&["--db", &db, "user", "list"])), list);
 }

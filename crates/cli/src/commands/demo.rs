@@ -1,4 +1,5 @@
-//! `shanyraq demo`: migrate, fill an empty database with a synthetic district, serve.
+//! `shanyraq demo`: migrate, fill an empty database with a synthetic district, create the
+//! demonstration accounts, serve.
 
 use shanyraq_app::Services;
 use shanyraq_app::database::{self, Access};
@@ -6,7 +7,7 @@ use shanyraq_domain::assessment::Trigger;
 use shanyraq_store::DbUrl;
 
 use crate::cli::{DemoArgs, GenerateArgs, PopulationArgs};
-use crate::commands::{assess, generate, serve};
+use crate::commands::{assess, demo_accounts, generate, serve};
 
 pub async fn run(db: &DbUrl, args: DemoArgs) -> anyhow::Result<()> {
     if let DbUrl::Sqlite(path) = db
@@ -57,5 +58,7 @@ pub async fn run(db: &DbUrl, args: DemoArgs) -> anyhow::Result<()> {
         println!("{db}: outbound messages go to {} ({n} written now)", file.display());
         serve_args.outbox_file = Some(file);
     }
+    let accounts = demo_accounts::ensure(&services, &store, args.region).await?;
+    demo_accounts::print(&accounts);
     serve::serve(store, &serve_args).await
 }

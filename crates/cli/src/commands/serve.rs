@@ -36,7 +36,8 @@ pub async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()
         let every = Duration::from_secs(args.reassess_every);
         tokio::spawn(reassess(services.clone(), every, args.outbox_file.clone()));
     }
-    let router = shanyraq_web::router(services, WebConfig { default_language });
+    let router =
+        shanyraq_web::router(services, WebConfig { default_language, ..WebConfig::default() });
     println!("Shanyraq is running at http://{}/ (Ctrl-C stops it)", args.addr);
     shanyraq_web::serve(listener, router).await.context("serving")?;
     Ok(())
