@@ -359,6 +359,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         events: u64,
     },
+    /// The family card over HTTP on loopback, with authorisation and audit and without, in
+    /// alternating rounds; prints both rates and their ratio.
+    Access {
+        /// Concurrent clients, each on its own connection.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Seconds per round per server.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Rounds; each measures both servers once.
+        #[arg(long, default_value_t = 3)]
+        rounds: u64,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -77,6 +77,9 @@ fn main() -> ExitCode {
             Command::Bench(BenchCommand::Audit { events }) => {
                 commands::bench_audit::run(&cli.db, events).await
             }
+            Command::Bench(BenchCommand::Access { clients, seconds, rounds }) => {
+                commands::bench_access::run(&cli.db, clients, seconds, rounds).await
+            }
             Command::Bench(BenchCommand::Assess(args)) => {
                 commands::bench_assess::run(&cli.db, args).await
             }

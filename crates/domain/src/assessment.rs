@@ -18,7 +18,7 @@ pub mod texts;
 pub mod vars;
 
 pub use engine::{Applied, Assessment, Contribution, Quoted, Trigger, assess};
-pub use explain::{Audience, Explanation, Line, LineKind, explain};
+pub use explain::{Audience, Explanation, Line, LineKind, explain, without_hidden};
 pub use level::Level;
 pub use load::{MethodologyError, Problem, parse_methodology};
 pub use measures::{Catalogue, DEFAULT_MEASURES, DEFAULT_MEASURES_FILE, Measure, parse_measures};

@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use shanyraq_app::AppError;
+use shanyraq_app::accounts::SignInError;
 use shanyraq_domain::{IinError, KatoError};
 use shanyraq_store::StoreError;
 use utoipa::ToSchema;
@@ -151,6 +152,20 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> ApiError {
         match e {
             AppError::NotFound { what, id } => ApiError::not_found(what, id),
+            // The reason goes to the audit, never to the user: "no such family" and "not
+            // yours" read the same.
+            AppError::Denied { .. } => ApiError::new(StatusCode::FORBIDDEN, "access.denied"),
+            AppError::PurposeRequired => {
+                ApiError::new(StatusCode::PRECONDITION_REQUIRED, "access.purpose_required")
+            }
+            AppError::SignIn(e) => match e {
+                SignInError::Throttled { minutes } => {
+                    ApiError::new(StatusCode::TOO_MANY_REQUESTS, e.code()).arg("minutes", minutes)
+                }
+                SignInError::Failed | SignInError::SessionExpired => {
+                    ApiError::new(StatusCode::UNAUTHORIZED, e.code())
+                }
+            },
             AppError::InvalidInput { code, field, .. } => {
                 let err = ApiError::new(StatusCode::BAD_REQUEST, code).arg("field", field);
                 let specific = i18n::try_t_args(Lang::En, &err.key, &err.args).is_some();

@@ -151,11 +151,16 @@ pub struct AudienceChoice {
 }
 
 impl AudienceChoice {
-    pub fn new(id: i64, audience: Audience) -> AudienceChoice {
+    /// `keep` (`purpose=…`, already encoded) stays on both links.
+    pub fn new(id: i64, audience: Audience, keep: Option<&str>) -> AudienceChoice {
+        let (worker, family) = match keep {
+            Some(k) => (format!("?{k}"), format!("&{k}")),
+            None => (String::new(), String::new()),
+        };
         AudienceChoice {
             family: audience == Audience::Family,
-            worker_href: format!("/families/{id}"),
-            family_href: format!("/families/{id}?audience=family"),
+            worker_href: format!("/families/{id}{worker}"),
+            family_href: format!("/families/{id}?audience=family{family}"),
         }
     }
 }

@@ -6,6 +6,8 @@
 
 pub mod api;
 mod assets;
+pub mod auth;
+mod baseline;
 pub mod docs;
 mod error;
 mod extract;
@@ -14,8 +16,11 @@ mod i18n;
 pub mod lang;
 mod pages;
 mod router;
+mod sign_in;
 mod state;
 
+pub use auth::session_cookie_name;
+pub use baseline::baseline_router;
 pub use error::{ErrorBody, ErrorDetail};
 pub use lang::Lang;
 pub use router::{router, serve};
@@ -26,10 +31,15 @@ pub struct WebConfig {
     /// The language of a request that names none (no `?lang=`, cookie or usable
     /// `Accept-Language`). The demo uses Kazakh, the state language.
     pub default_language: Lang,
+    /// Whether cookies are marked `Secure` (and named with the `__Host-` prefix), so that
+    /// browsers send them over HTTPS only. Browsers treat `http://127.0.0.1` and
+    /// `http://localhost` as secure too, so the demo keeps this on; turn it off only to serve
+    /// plain HTTP on another address.
+    pub secure_cookies: bool,
 }
 
 impl Default for WebConfig {
     fn default() -> WebConfig {
-        WebConfig { default_language: Lang::Kk }
+        WebConfig { default_language: Lang::Kk, secure_cookies: true }
     }
 }

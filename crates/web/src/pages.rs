@@ -3,16 +3,20 @@
 //! Plain HTML that works without JavaScript; the only asset is the stylesheet.
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::{OriginalUri, Path, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION, SET_COOKIE};
 use axum::http::{StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shanyraq_app::AppError;
-use shanyraq_domain::assessment::{Audience, explain};
+use shanyraq_app::authz::{AccessContext, Purpose};
+use shanyraq_domain::FamilyId;
+use shanyraq_domain::assessment::{Audience, explain, without_hidden};
 
 use crate::api::parse_family_id;
 use crate::assets;
+use crate::auth::{self, HeaderUser, RequestId, Session, query_param, url_encode};
 use crate::docs::DocsModel;
 use crate::error::ApiError;
 use crate::extract::ReqLang;
@@ -29,6 +33,8 @@ pub struct Chrome {
     pub css: &'static str,
     pub icon: &'static str,
     pub langs: Vec<LangLink>,
+    /// The signed-in user, for the header; `None` shows a sign-in link.
+    pub user: Option<HeaderUser>,
 }
 
 /// One entry of the language switcher.
@@ -64,6 +70,7 @@ impl Chrome {
                     href: format!("?{prefix}lang={}", l.code()),
                 })
                 .collect(),
+            user: auth::header_user(),
         }
     }
 }
@@ -103,7 +110,7 @@ struct DocsPage<'a> {
     docs: &'a DocsModel,
 }
 
-fn html(status: StatusCode, page: &impl Template) -> Response {
+pub fn html(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(body) => {
             let mut response = (status, body).into_response();
@@ -131,21 +138,43 @@ pub async fn docs(State(state): State<AppState>, ReqLang(lang): ReqLang) -> Resp
 
 /// `GET /families/{id}`: the family's number, where it lives, and its well-being level
 /// explained; `?audience=family` words the explanation for the family itself.
+///
+/// Only for a signed-in user who may read the family: others are sent to sign in, or told that
+/// the family does not exist or may not be opened (the same words for both). A family whose
+/// record holds sensitive facts the user may see asks first why they open it (`?purpose=`).
 pub async fn family(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     OriginalUri(uri): OriginalUri,
+    Extension(session): Extension<Session>,
+    Extension(request_id): Extension<RequestId>,
     id: Path<String>,
 ) -> Response {
     let Ok(id) = parse_family_id(&id) else { return not_found_page(lang) };
+    let viewer = match &session {
+        Session::SignedIn(s) => s.clone(),
+        Session::Unavailable(e) => return error_page(lang, e),
+        Session::Anonymous { .. } => return to_sign_in(&uri),
+    };
     let query = uri.query().unwrap_or_default();
     let audience = if query_value(query, "audience") == Some("family") {
         Audience::Family
     } else {
         Audience::Worker
     };
+    let stated = query_param(Some(query), "purpose");
+    let purpose = match stated.as_deref().map(Purpose::parse).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            let form = PurposeForm::new(lang, id, audience, stated, Some(ApiError::from(e)));
+            return html(StatusCode::BAD_REQUEST, &form);
+        }
+    };
+    let ctx = AccessContext::new(viewer.principal.clone(), request_id.0).with_purpose(purpose);
     let result = async {
-        let record = state.services.family_card(id).await?;
+        let card = state.services.read_family(&ctx, id).await?;
+        let visible = card.allowed.visible;
+        let record = card.record;
         let places =
             match state.territories.get(&state.services, record.family.address.territory).await? {
                 Some(t) => {
@@ -155,6 +184,7 @@ pub async fn family(
             };
         let assessment = state.services.assessment(id).await?.map(|view| {
             let e = explain(&view.assessment, &view.methodology, lang.into(), audience);
+            let e = without_hidden(e, &view.methodology, visible);
             AssessmentSection::new(&view, &e, lang)
         });
         Ok::<_, AppError>((places, assessment))
@@ -162,18 +192,108 @@ pub async fn family(
     .await;
     let (places, assessment) = match result {
         Ok(found) => found,
-        Err(AppError::NotFound { .. }) => return not_found_page(lang),
+        Err(AppError::Denied { .. } | AppError::NotFound { .. }) => return denied_page(lang),
+        Err(AppError::PurposeRequired) => {
+            let form = PurposeForm::new(lang, id, audience, None, None);
+            return html(StatusCode::PRECONDITION_REQUIRED, &form);
+        }
         Err(e) => return error_page(lang, &ApiError::from(e)),
     };
-    let keep = if audience == Audience::Family { "audience=family" } else { "" };
+    // The links to the other wording and language keep the purpose stated.
+    let mut keep = Vec::new();
+    if audience == Audience::Family {
+        keep.push("audience=family".to_owned());
+    }
+    if let Some(p) = &ctx.purpose {
+        keep.push(format!("purpose={}", url_encode(p.as_str())));
+    }
+    let purpose_query = ctx.purpose.as_ref().map(|p| format!("purpose={}", url_encode(p.as_str())));
     let page = FamilyPage {
-        page: Chrome::keeping(lang, keep),
+        page: Chrome::keeping(lang, &keep.join("&")),
         heading: t_args(lang, "family-heading", &[("id", id.to_string())]),
         places,
-        audience: AudienceChoice::new(id.0, audience),
+        audience: AudienceChoice::new(id.0, audience, purpose_query.as_deref()),
         assessment,
     };
     html(StatusCode::OK, &page)
+}
+
+/// 303 to the sign-in page, which comes back to `uri` afterwards.
+pub fn to_sign_in(uri: &Uri) -> Response {
+    let back = uri.path_and_query().map_or("/", |p| p.as_str());
+    redirect(&format!("/sign-in?next={}", url_encode(back)))
+}
+
+/// 303 See Other to `location` (a path on this site).
+pub fn redirect(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, v);
+    }
+    response
+}
+
+/// The form that asks why a user opens a family's sensitive facts.
+#[derive(Template)]
+#[template(path = "purpose.html")]
+struct PurposeForm {
+    page: Chrome,
+    heading: String,
+    action: String,
+    audience_family: bool,
+    value: String,
+    error: Option<String>,
+}
+
+impl PurposeForm {
+    fn new(
+        lang: Lang,
+        id: FamilyId,
+        audience: Audience,
+        value: Option<String>,
+        error: Option<ApiError>,
+    ) -> PurposeForm {
+        PurposeForm {
+            page: Chrome::keeping(
+                lang,
+                if audience == Audience::Family { "audience=family" } else { "" },
+            ),
+            heading: t_args(lang, "family-heading", &[("id", id.to_string())]),
+            action: format!("/families/{id}"),
+            audience_family: audience == Audience::Family,
+            value: value.unwrap_or_default(),
+            error: error.map(|e| e.message(lang)),
+        }
+    }
+}
+
+/// A page with a heading and a paragraph, for refusals.
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub page: Chrome,
+    pub heading: String,
+    pub text: String,
+}
+
+/// 403: the family does not exist or the user may not open it; the same words for both.
+pub fn denied_page(lang: Lang) -> Response {
+    let page = MessagePage {
+        page: Chrome::new(lang),
+        heading: t(lang, "denied-heading"),
+        text: t(lang, "err-access-denied"),
+    };
+    html(StatusCode::FORBIDDEN, &page)
+}
+
+/// 403: a form came without the token it should carry; nothing was changed.
+pub fn csrf_page(lang: Lang) -> Response {
+    let page = MessagePage {
+        page: Chrome::new(lang),
+        heading: t(lang, "csrf-heading"),
+        text: t(lang, "err-auth-csrf"),
+    };
+    html(StatusCode::FORBIDDEN, &page)
 }
 
 /// The value of `name` in a query string, when it is there once or more (the first counts).
@@ -183,7 +303,7 @@ fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
 
 /// A page saying the service has a problem, with the status of `error` (500 or 503). The
 /// details are in the server's log already.
-fn error_page(lang: Lang, error: &ApiError) -> Response {
+pub fn error_page(lang: Lang, error: &ApiError) -> Response {
     html(error.status, &ErrorPage { page: Chrome::new(lang) })
 }
 

@@ -1,5 +1,6 @@
 //! The routes, the layers every response passes through, and serving with graceful shutdown.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -10,7 +11,7 @@ use axum::http::header::{
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::get;
+use axum::routing::{get, post};
 use shanyraq_app::Services;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -19,9 +20,11 @@ use tower_http::trace::TraceLayer;
 
 use crate::WebConfig;
 use crate::api;
+use crate::auth;
 use crate::docs::DocsModel;
 use crate::error::localize_errors;
 use crate::pages;
+use crate::sign_in;
 use crate::state::{AppState, TerritoryCache};
 
 /// No script, no inline style, nothing from elsewhere, never inside a frame.
@@ -60,11 +63,15 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/api/openapi.json", get(api::openapi_json))
         .route("/api/docs", get(pages::docs))
         .route("/families/{id}", get(pages::family))
+        .route("/sign-in", get(sign_in::page).post(sign_in::submit))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/sign-out-everywhere", post(sign_in::sign_out_everywhere))
         .route("/assets/{file}", get(pages::asset))
         .nest("/api/v1", api_v1)
         .fallback(pages::fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(from_fn_with_state(state.clone(), localize_errors))
+        .layer(from_fn_with_state(state.clone(), auth::resume_session))
         .layer(from_fn(pages::remember_lang))
         .layer(SetResponseHeaderLayer::appending(
             VARY,
@@ -97,8 +104,11 @@ pub fn router(services: Services, config: WebConfig) -> Router {
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM, then lets requests in flight finish.
+/// Each request knows its peer's address, which sign-in throttling counts failures under.
 pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

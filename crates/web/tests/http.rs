@@ -9,7 +9,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt as _;
 use serde_json::Value;
+use shanyraq_app::accounts::{NewUser, SessionPolicy};
+use shanyraq_app::authz::AccessContext;
 use shanyraq_app::{Clock, Services};
+use shanyraq_domain::access::{AgencyCode, Category, Role as AccessRole, RoleGrant};
 use shanyraq_domain::assessment::Trigger;
 use shanyraq_domain::{
     Address, BatchId, Family, FamilyId, Iin, ImportBatch, IndicatorKey, Kato, KatoLevel,
@@ -17,14 +20,14 @@ use shanyraq_domain::{
     Sex, Source, Tenge, Territory, TerritoryTree, TreeVersion,
 };
 use shanyraq_store::{
-    AssessmentChunk, AssessmentInput, AssessmentStore, Backend, BatchPageRequest, BatchRecord,
-    BatchStore, ChunkCounts, ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk, FeedFact, FeedRow,
-    FeedStore, HistoryEntry, ImportIssue, Installed, IssueCursor, IssueVerdict, LevelCount,
-    MethodologyRecord, MigrationOutcome, Movement, NewFeedBatch, NewOffer, NextIds, OfferRecord,
-    OfferStore, OpenFailure, OutboxMessage, PageRequest, PendingRow, PersonRecord, PopulationChunk,
-    PopulationStore, RegionMedian, RepeatNote, ResolvedPerson, SchemaShape, SchemaStore, Store,
-    StoreError, StoreResult, StoreStats, StoredAssessment, StoredLevelEvent, TaskRecord,
-    TerritoryStore,
+    AccountKind, AssessmentChunk, AssessmentInput, AssessmentStore, Backend, BatchPageRequest,
+    BatchRecord, BatchStore, ChunkCounts, ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk,
+    FeedFact, FeedRow, FeedStore, HistoryEntry, ImportIssue, Installed, IssueCursor, IssueVerdict,
+    LevelCount, MethodologyRecord, MigrationOutcome, Movement, NewFeedBatch, NewOffer, NextIds,
+    OfferRecord, OfferStore, OpenFailure, OutboxMessage, PageRequest, PendingRow, PersonRecord,
+    PopulationChunk, PopulationStore, RegionMedian, RepeatNote, ResolvedPerson, SchemaShape,
+    SchemaStore, Store, StoreError, StoreResult, StoreStats, StoredAssessment, StoredLevelEvent,
+    TaskRecord, TerritoryStore,
 };
 use shanyraq_store_sqlite::SqliteStore;
 use shanyraq_web::{Lang, WebConfig, router};
@@ -37,6 +40,10 @@ const SECOND_PASS_IIN: &str = "061211600012";
 
 struct App {
     router: Router,
+    services: Services,
+    /// The session cookie (`name=value`) every request carries unless sent anonymously: a
+    /// supervisor over both regions of the test tree, without sensitive categories.
+    session: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -82,7 +89,29 @@ impl App {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
+    /// Sends `req` as the test account, its session cookie added to any the request has.
     async fn send(&self, req: Request<Body>) -> Reply {
+        self.send_as(req, self.session.as_deref()).await
+    }
+
+    /// Sends `req` with no session of the harness's own.
+    async fn send_anon(&self, req: Request<Body>) -> Reply {
+        self.send_as(req, None).await
+    }
+
+    async fn get_anon(&self, uri: &str) -> Reply {
+        self.send_anon(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    /// Sends `req` with the session cookie `session` (`name=value`) added.
+    async fn send_as(&self, mut req: Request<Body>, session: Option<&str>) -> Reply {
+        if let Some(session) = session {
+            let cookie = match req.headers().get(header::COOKIE) {
+                Some(v) => format!("{}; {session}", v.to_str().unwrap()),
+                None => session.to_owned(),
+            };
+            req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+        }
         let response = self.router.clone().oneshot(req).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -369,15 +398,71 @@ async fn populated_store(dir: &tempfile::TempDir) -> SqliteStore {
     store
 }
 
-fn app_over(store: SqliteStore, dir: tempfile::TempDir, config: WebConfig) -> App {
+async fn app_over(store: SqliteStore, dir: tempfile::TempDir, config: WebConfig) -> App {
     let store: Arc<dyn Store> = Arc::new(store);
-    App { router: router(Services::new(store), config), _dir: dir }
+    signed_in_app(Services::new(store), config, dir).await
 }
 
 async fn app_with(config: WebConfig) -> App {
     let dir = tempfile::tempdir().unwrap();
     let store = populated_store(&dir).await;
-    app_over(store, dir, config)
+    app_over(store, dir, config).await
+}
+
+/// The session cookie's name under the default configuration (secure cookies).
+const SESSION: &str = "__Host-shanyraq-session";
+const CSRF: &str = "__Host-shanyraq-csrf";
+const PASSWORD: &str = "вишнёвый сад 1904";
+const SUPERVISOR: &str = "test.supervisor";
+
+fn grant(role: AccessRole, territory: &str) -> RoleGrant {
+    RoleGrant { role, agency: AgencyCode::parse("social").unwrap(), territory: kato(territory) }
+}
+
+/// Creates the staff account `login` with `grants` and `categories`.
+async fn add_staff(
+    services: &Services,
+    login: &str,
+    name: &str,
+    grants: &[RoleGrant],
+    categories: &[Category],
+) {
+    let system = AccessContext::system("test", "t");
+    let users = services.users();
+    let new = NewUser {
+        login: login.into(),
+        kind: AccountKind::Staff,
+        display_name: name.into(),
+        password: PASSWORD.into(),
+        iin: None,
+    };
+    users.add(&system, new).await.unwrap();
+    for g in grants {
+        users.grant(&system, login, g).await.unwrap();
+    }
+    for c in categories {
+        users.set_category(&system, login, *c, true).await.unwrap();
+    }
+}
+
+/// Signs `login` in through the application layer; the session cookie as `name=value`.
+async fn session_of(services: &Services, login: &str) -> String {
+    let s = services
+        .sign_in()
+        .sign_in(login, PASSWORD, "test", "test-sign-in", services.today())
+        .await
+        .unwrap();
+    format!("{SESSION}={}", s.cookie.expose())
+}
+
+/// An app whose requests go as a supervisor over both regions of the test tree.
+async fn signed_in_app(services: Services, config: WebConfig, dir: tempfile::TempDir) -> App {
+    let grants =
+        [grant(AccessRole::Supervisor, "110000000"), grant(AccessRole::Supervisor, "710000000")];
+    add_staff(&services, SUPERVISOR, "Тестова Айгүл", &grants, &[]).await;
+    let session = session_of(&services, SUPERVISOR).await;
+    let router = router(services.clone(), config);
+    App { router, services, session: Some(session), _dir: dir }
 }
 
 async fn app() -> App {
@@ -485,7 +570,7 @@ async fn app_with_batches() -> App {
     let running =
         feed_batch("health", Source::Health, "health.jsonl", 'c', datetime!(2026-01-24 08:00 UTC));
     assert_eq!(store.start_feed_batch(&running, &[]).await.unwrap().batch.id, BatchId(5));
-    app_over(store, dir, WebConfig::default())
+    app_over(store, dir, WebConfig::default()).await
 }
 
 /// The first and second day families were assessed on (10.01.2026 and 10.02.2026, in the
@@ -521,7 +606,7 @@ async fn assessed_app() -> App {
     let second = Services::new(store).with_clock(Clock::Fixed(SECOND_DAY));
     let summary = second.assess_families(&ids(&[1, 2, 3, 5]), Trigger::Facts).await.unwrap();
     assert_eq!(summary.families, 4);
-    App { router: router(second, WebConfig::default()), _dir: dir }
+    signed_in_app(second, WebConfig::default(), dir).await
 }
 
 /// A page's text as a reader sees it: without tags and with the characters HTML escapes.
@@ -652,9 +737,10 @@ async fn families_never_assessed_or_unknown_get_distinct_errors() {
     assert!(ru.contains('4') && ru.contains("не оценивалась"), "{ru}");
     assert!(kk.contains('4') && kk.contains("бағаланбаған"), "{kk}");
 
+    // A family that does not exist reads like one the account may not open.
     let r = app.get("/api/v1/families/999/assessment?lang=en").await;
-    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::NOT_FOUND, "not_found"));
-    assert!(r.error_message().contains("999"), "{}", r.error_message());
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::FORBIDDEN, "access.denied"));
+    assert_eq!(r.error_message(), "This family does not exist or you may not open it.");
     let r = app.get("/api/v1/families/0/assessment").await;
     assert_eq!((r.status, r.error_code().as_str()), (StatusCode::BAD_REQUEST, "family_id.invalid"));
     let r = app.get("/api/v1/families/3/assessment?audience=boss&lang=en").await;
@@ -888,7 +974,10 @@ async fn the_family_page_without_an_assessment_or_a_family() {
     assert!(!html.contains("class=\"level "));
     let kk = app.get("/families/4").await.text();
     assert!(kk.contains("Бұл отбасы әлі бағаланбаған."), "the default language: {kk}");
-    for uri in ["/families/999", "/families/0", "/families/x", "/families/1/more"] {
+    let r = app.get("/families/999?lang=ru").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "an unknown family reads like a forbidden one");
+    assert!(r.text().contains("Такой семьи нет, или вам нельзя её открыть."), "{}", r.text());
+    for uri in ["/families/0", "/families/x", "/families/1/more"] {
         let r = app.get(uri).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
         assert!(r.text().contains("Бет табылмады"), "{uri}");
@@ -911,7 +1000,13 @@ async fn health_reports_the_schema() {
 async fn health_is_unavailable_before_migration() {
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(open_store(&dir).await);
-    let app = App { router: router(Services::new(store), WebConfig::default()), _dir: dir };
+    let services = Services::new(store);
+    let app = App {
+        router: router(services.clone(), WebConfig::default()),
+        services,
+        session: None,
+        _dir: dir,
+    };
     let r = app.get_with("/health", &[(header::ACCEPT_LANGUAGE, "en")]).await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.error_code(), "store.schema_too_old");
@@ -999,10 +1094,10 @@ async fn family_card_has_members_territory_and_latest_facts() {
 async fn unknown_or_malformed_family_ids_get_json_errors() {
     let app = app().await;
     let r = app.get_with("/api/v1/families/999", &[(header::ACCEPT_LANGUAGE, "ru")]).await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.header(header::CONTENT_TYPE).starts_with("application/json"));
-    assert_eq!(r.error_code(), "not_found");
-    assert!(r.error_message().contains("Семья") && r.error_message().contains("999"));
+    assert_eq!(r.error_code(), "access.denied");
+    assert_eq!(r.error_message(), "Такой семьи нет, или вам нельзя её открыть.");
     for bad in ["abc", "0", "-3", "1.5"] {
         let r = app.get(&format!("/api/v1/families/{bad}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
@@ -1024,8 +1119,8 @@ async fn person_by_iin_with_memberships() {
 
     let unknown = Iin::from_structure(date!(1990 - 01 - 01), Sex::Male, 5).unwrap();
     let r = app.get(&format!("/api/v1/persons/{unknown}")).await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(r.error_code(), "not_found");
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "nobody's IIN reads like one out of scope");
+    assert_eq!(r.error_code(), "access.denied");
 }
 
 #[tokio::test]
@@ -1420,10 +1515,21 @@ async fn every_operation_declares_the_errors_it_can_return_and_the_language() {
             // unknown; everything under /api/v1 reads the database, which can fail or be away.
             let mut expected = vec!["200", "405"];
             if path.contains('{') {
-                expected.extend(["400", "404"]);
+                expected.push("400");
+            }
+            // An unknown family or person reads like one out of scope (403), not 404.
+            if path.contains('{')
+                && path != "/api/v1/families/{id}"
+                && path != "/api/v1/persons/{iin}"
+            {
+                expected.push("404");
             }
             if path.starts_with("/api/v1/") {
                 expected.extend(["500", "503"]);
+            }
+            // Everything under /api/v1 but the territory tree needs a session.
+            if path.starts_with("/api/v1/") && path != "/api/v1/territories/{kato}" {
+                expected.extend(["401", "403"]);
             }
             if path == "/health" {
                 expected.push("503");
@@ -1474,8 +1580,10 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
     let stats = "/api/v1/stats/levels";
     let bad = StatusCode::BAD_REQUEST;
     let missing = StatusCode::NOT_FOUND;
+    let denied = StatusCode::FORBIDDEN;
     let unknown = Iin::from_structure(date!(1990 - 01 - 01), Sex::Male, 5).unwrap();
     let unknown_person = format!("/api/v1/persons/{unknown}");
+    let long_purpose = format!("/api/v1/families/1/assessment?purpose={}", "a".repeat(501));
     let cases = [
         (territory, "/api/v1/territories/%FF", bad, "path.invalid"),
         (territory, "/api/v1/territories/11382010", bad, "kato.length"),
@@ -1490,12 +1598,15 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         (listing, "/api/v1/territories/990000000/families", missing, "not_found"),
         (family, "/api/v1/families/%FF", bad, "path.invalid"),
         (family, "/api/v1/families/0", bad, "family_id.invalid"),
-        (family, "/api/v1/families/999", missing, "not_found"),
+        (family, "/api/v1/families/999", denied, "access.denied"),
+        (family, "/api/v1/families/1?purpose=", bad, "access.purpose_empty"),
+        (family, "/api/v1/families/1?purpose=%0A", bad, "access.purpose_empty"),
+        (family, "/api/v1/families/1?purpose=a%07b", bad, "access.purpose_control"),
         (person, "/api/v1/persons/%FF", bad, "path.invalid"),
         (person, "/api/v1/persons/12345", bad, "iin.length"),
         (person, "/api/v1/persons/7910283027x8", bad, "iin.non_digit"),
         (person, "/api/v1/persons/791028302729", bad, "iin.check_digit"),
-        (person, unknown_person.as_str(), missing, "not_found"),
+        (person, unknown_person.as_str(), denied, "access.denied"),
         (batches, "/api/v1/batches?before=x", bad, "before.invalid"),
         (batches, "/api/v1/batches?limit=0", bad, "limit.invalid"),
         (batches, "/api/v1/batches?before=1&before=2", bad, "query.invalid"),
@@ -1506,7 +1617,8 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         (assessment, "/api/v1/families/-1/assessment", bad, "family_id.invalid"),
         (assessment, "/api/v1/families/1/assessment?audience=x", bad, "audience.invalid"),
         (assessment, "/api/v1/families/1/assessment?audience=a&audience=b", bad, "query.invalid"),
-        (assessment, "/api/v1/families/999/assessment", missing, "not_found"),
+        (assessment, "/api/v1/families/999/assessment", denied, "access.denied"),
+        (assessment, long_purpose.as_str(), bad, "access.purpose_long"),
         (assessment, "/api/v1/families/1/assessment", missing, "assessment.none"),
         (stats, "/api/v1/stats/levels", bad, "stats.territory_missing"),
         (stats, "/api/v1/stats/levels?territory=", bad, "kato.empty"),
@@ -1560,6 +1672,21 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         (assessment, "/api/v1/families/1/assessment"),
         (stats, "/api/v1/stats/levels?territory=110000000"),
     ];
+    // Without a session: 401, documented for every operation that needs one; an ended
+    // session says so.
+    for (template, uri) in v1.iter().copied().filter(|(t, _)| *t != territory) {
+        let r = app.get_anon(uri).await;
+        assert_eq!(
+            (r.status, r.error_code().as_str()),
+            (StatusCode::UNAUTHORIZED, "auth.required"),
+            "{uri}"
+        );
+        assert!(documented_codes(&doc, template, r.status).contains("auth.required"));
+        let ended = format!("{SESSION}={}", "0".repeat(64));
+        let r = app.send_as(Request::get(uri).body(Body::empty()).unwrap(), Some(&ended)).await;
+        assert_eq!(r.error_code(), "auth.session_expired", "{uri}");
+        assert!(documented_codes(&doc, template, r.status).contains("auth.session_expired"));
+    }
     let everything = v1
         .iter()
         .copied()
@@ -1729,7 +1856,8 @@ async fn start_page_speaks_the_requested_language() {
     assert!(r.text().contains("<html lang=\"ru\">"), "the cookie beats Accept-Language");
     assert_eq!(r.header(header::SET_COOKIE), "");
 
-    let ru_default = app_with(WebConfig { default_language: Lang::Ru }).await;
+    let ru_default =
+        app_with(WebConfig { default_language: Lang::Ru, ..WebConfig::default() }).await;
     assert!(ru_default.get("/").await.text().contains("<html lang=\"ru\">"));
 }
 
@@ -2014,6 +2142,133 @@ impl shanyraq_store::AuditStore for Broken {
     async fn audit_head(&self) -> StoreResult<Option<shanyraq_domain::audit::AuditEntry>> {
         Err(self.err())
     }
+    async fn audit_for_subject(
+        &self,
+        _: &str,
+        _: Option<u64>,
+        _: u32,
+    ) -> StoreResult<Vec<shanyraq_domain::audit::AuditEntry>> {
+        Err(self.err())
+    }
+}
+
+#[async_trait::async_trait]
+impl shanyraq_store::AccountStore for Broken {
+    async fn create_account(
+        &self,
+        _: &shanyraq_store::NewAccount,
+    ) -> StoreResult<shanyraq_store::AccountRecord> {
+        Err(self.err())
+    }
+    async fn account(&self, _: i64) -> StoreResult<Option<shanyraq_store::AccountRecord>> {
+        Err(self.err())
+    }
+    async fn account_by_login(
+        &self,
+        _: &str,
+    ) -> StoreResult<Option<shanyraq_store::AccountRecord>> {
+        Err(self.err())
+    }
+    async fn list_accounts(&self) -> StoreResult<Vec<shanyraq_store::AccountRecord>> {
+        Err(self.err())
+    }
+    async fn set_password(&self, _: i64, _: &str) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn set_disabled(&self, _: i64, _: Option<OffsetDateTime>) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn grant_role(
+        &self,
+        _: i64,
+        _: &shanyraq_domain::access::RoleGrant,
+    ) -> StoreResult<bool> {
+        Err(self.err())
+    }
+    async fn revoke_role(
+        &self,
+        _: i64,
+        _: &shanyraq_domain::access::RoleGrant,
+    ) -> StoreResult<bool> {
+        Err(self.err())
+    }
+    async fn grant_category(
+        &self,
+        _: i64,
+        _: shanyraq_domain::access::Category,
+    ) -> StoreResult<bool> {
+        Err(self.err())
+    }
+    async fn revoke_category(
+        &self,
+        _: i64,
+        _: shanyraq_domain::access::Category,
+    ) -> StoreResult<bool> {
+        Err(self.err())
+    }
+    async fn create_session(&self, _: &shanyraq_store::NewSession) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn session(&self, _: &str) -> StoreResult<Option<shanyraq_store::SessionRecord>> {
+        Err(self.err())
+    }
+    async fn touch_session(&self, _: &str, _: OffsetDateTime) -> StoreResult<bool> {
+        Err(self.err())
+    }
+    async fn rotate_session(&self, _: &str, _: &shanyraq_store::NewSession) -> StoreResult<bool> {
+        Err(self.err())
+    }
+    async fn delete_session(&self, _: &str) -> StoreResult<bool> {
+        Err(self.err())
+    }
+    async fn delete_account_sessions(&self, _: i64) -> StoreResult<u64> {
+        Err(self.err())
+    }
+    async fn purge_sessions(&self, _: OffsetDateTime, _: OffsetDateTime) -> StoreResult<u64> {
+        Err(self.err())
+    }
+    async fn record_login_failure(&self, _: &[String], _: OffsetDateTime) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn login_failures_since(&self, _: &str, _: OffsetDateTime) -> StoreResult<u32> {
+        Err(self.err())
+    }
+    async fn clear_login_failures(&self, _: &str) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn purge_login_failures(&self, _: OffsetDateTime) -> StoreResult<u64> {
+        Err(self.err())
+    }
+    async fn open_break_glass(
+        &self,
+        _: &shanyraq_store::NewBreakGlass,
+        _: &shanyraq_domain::audit::AuditRecord,
+    ) -> StoreResult<shanyraq_store::BreakGlassRecord> {
+        Err(self.err())
+    }
+    async fn active_break_glass(
+        &self,
+        _: i64,
+        _: OffsetDateTime,
+    ) -> StoreResult<Vec<shanyraq_store::BreakGlassRecord>> {
+        Err(self.err())
+    }
+    async fn unreviewed_break_glass(
+        &self,
+        _: u32,
+    ) -> StoreResult<Vec<shanyraq_store::BreakGlassRecord>> {
+        Err(self.err())
+    }
+    async fn review_break_glass(
+        &self,
+        _: i64,
+        _: i64,
+        _: OffsetDateTime,
+        _: &str,
+        _: &shanyraq_domain::audit::AuditRecord,
+    ) -> StoreResult<bool> {
+        Err(self.err())
+    }
 }
 
 #[async_trait::async_trait]
@@ -2031,7 +2286,13 @@ impl OfferStore for Broken {
     async fn offered(&self, _: &[FamilyId]) -> StoreResult<Vec<(PersonId, String)>> {
         Err(self.err())
     }
-    async fn answer_offer(&self, _: i64, _: bool, _: Date) -> StoreResult<OfferRecord> {
+    async fn answer_offer(
+        &self,
+        _: i64,
+        _: bool,
+        _: Date,
+        _: &shanyraq_domain::audit::AuditRecord,
+    ) -> StoreResult<OfferRecord> {
         Err(self.err())
     }
     async fn expire_offers(&self, _: Date) -> StoreResult<Vec<OfferRecord>> {
@@ -2054,10 +2315,14 @@ impl OfferStore for Broken {
     }
 }
 
+/// Requests carry a session cookie, which the broken store cannot look up.
 fn broken_app(how: Broken) -> App {
     let store: Arc<dyn Store> = Arc::new(how);
+    let services = Services::new(store);
     App {
-        router: router(Services::new(store), WebConfig::default()),
+        router: router(services.clone(), WebConfig::default()),
+        services,
+        session: Some(format!("{SESSION}={}", "ab".repeat(32))),
         _dir: tempfile::tempdir().unwrap(),
     }
 }
@@ -2105,4 +2370,454 @@ async fn internal_errors_do_not_leak_details() {
     // Pages that need no data still work.
     assert_eq!(app.get("/").await.status, StatusCode::OK);
     assert_eq!(app.get("/api/docs").await.status, StatusCode::OK);
+}
+
+/// The value the response sets for cookie `name` (empty when it clears it), if it sets it.
+fn set_cookie_value(r: &Reply, name: &str) -> Option<(String, String)> {
+    r.headers.get_all(header::SET_COOKIE).iter().find_map(|v| {
+        let v = v.to_str().unwrap();
+        let rest = v.strip_prefix(&format!("{name}="))?;
+        let (value, attributes) = rest.split_once(';').unwrap_or((rest, ""));
+        Some((value.to_owned(), attributes.to_owned()))
+    })
+}
+
+/// The hidden CSRF field of a page's form.
+fn hidden_csrf(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
+fn form_post(uri: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut req =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(body.to_owned())).unwrap()
+}
+
+/// Signs in through the form as a browser would, with `extra` cookies already set; the reply
+/// to the form's POST.
+async fn sign_in_form(app: &App, login: &str, password: &str, next: &str, extra: &str) -> Reply {
+    let page = app.get_anon(&format!("/sign-in?next={next}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let (token, _) = set_cookie_value(&page, CSRF).unwrap();
+    assert_eq!(hidden_csrf(&page.text()), token);
+    let cookie = format!("{CSRF}={token}{extra}");
+    let body = format!("login={login}&password={}&csrf={token}&next={next}", enc(password));
+    app.send_anon(form_post("/sign-in", &body, Some(&cookie))).await
+}
+
+fn enc(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[tokio::test]
+async fn anonymous_requests_must_sign_in_and_public_pages_stay_open() {
+    let app = app().await;
+    for uri in [
+        "/api/v1/families/1",
+        "/api/v1/families/1/assessment",
+        &format!("/api/v1/persons/{HEAD_IIN}"),
+        "/api/v1/territories/110000000/families",
+        "/api/v1/stats/levels?territory=110000000",
+        "/api/v1/batches",
+        "/api/v1/batches/1",
+    ] {
+        let r = app
+            .get_anon(&format!("{uri}{}lang=ru", if uri.contains('?') { '&' } else { '?' }))
+            .await;
+        assert_eq!(
+            (r.status, r.error_code().as_str()),
+            (StatusCode::UNAUTHORIZED, "auth.required")
+        );
+        assert_eq!(r.error_message(), "Сначала войдите в систему.", "{uri}");
+    }
+    for uri in ["/", "/health", "/api/docs", "/api/openapi.json", "/api/v1/territories/110000000"] {
+        assert_eq!(app.get_anon(uri).await.status, StatusCode::OK, "{uri}");
+    }
+    let r = app.get_anon("/families/1?audience=family").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header(header::LOCATION), "/sign-in?next=/families/1%3Faudience%3Dfamily");
+    // Pages show who is signed in, with the way out; or the way in.
+    let html = app.get("/?lang=ru").await.text();
+    assert!(html.contains("Тестова Айгүл") && html.contains("action=\"/sign-out\""), "{html}");
+    assert!(app.get_anon("/").await.text().contains("href=\"/sign-in\""));
+}
+
+#[tokio::test]
+async fn signing_in_through_the_form_sets_a_safe_cookie_and_goes_back() {
+    let app = app().await;
+    let r = sign_in_form(&app, SUPERVISOR, PASSWORD, "/families/1%3Flang%3Den", "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.header(header::LOCATION), "/families/1?lang=en");
+    let (value, attributes) = set_cookie_value(&r, SESSION).unwrap();
+    for a in ["HttpOnly", "SameSite=Lax", "Path=/", "Secure"] {
+        assert!(attributes.contains(a), "{a}: {attributes}");
+    }
+    assert_eq!(value.len(), 64);
+    let session = format!("{SESSION}={value}");
+    let page = app
+        .send_as(Request::get("/families/1?lang=en").body(Body::empty()).unwrap(), Some(&session))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Only local paths are followed after signing in.
+    for next in ["//evil.example", "https%3A%2F%2Fevil.example"] {
+        let r = sign_in_form(&app, SUPERVISOR, PASSWORD, next, "").await;
+        assert_eq!(r.header(header::LOCATION), "/", "{next}");
+    }
+    // Without secure cookies (plain HTTP elsewhere than this machine) the name has no prefix.
+    let dir = tempfile::tempdir().unwrap();
+    let store = populated_store(&dir).await;
+    let plain =
+        app_over(store, dir, WebConfig { secure_cookies: false, ..WebConfig::default() }).await;
+    let page = plain.get_anon("/sign-in").await;
+    let (token, attributes) = set_cookie_value(&page, "shanyraq-csrf").unwrap();
+    assert!(!attributes.contains("Secure"), "{attributes}");
+    let body = format!("login={SUPERVISOR}&password={}&csrf={token}", enc(PASSWORD));
+    let r = plain
+        .send_anon(form_post("/sign-in", &body, Some(&format!("shanyraq-csrf={token}"))))
+        .await;
+    assert!(set_cookie_value(&r, "shanyraq-session").is_some(), "{:?}", r.headers);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_name_read_the_same() {
+    let app = app().await;
+    let wrong = sign_in_form(&app, SUPERVISOR, "неверный пароль 123", "/", "; lang=ru").await;
+    let unknown = sign_in_form(&app, "nobody.here", PASSWORD, "/", "; lang=ru").await;
+    for r in [&wrong, &unknown] {
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(set_cookie_value(r, SESSION).is_none());
+        assert!(r.text().contains("Неверное имя для входа или пароль."), "{}", r.text());
+        assert!(r.text().contains("class=\"error-summary\""));
+    }
+    let error_text = |r: &Reply| {
+        let html = r.text();
+        html[html.find("error-summary").unwrap()..html.find("</form>").unwrap()]
+            .replace(SUPERVISOR, "")
+            .replace("nobody.here", "")
+            .split("name=\"csrf\"")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(error_text(&wrong), error_text(&unknown));
+    // Empty fields are named, each linked to its field.
+    let page = app.get_anon("/sign-in?lang=en").await;
+    let (token, _) = set_cookie_value(&page, CSRF).unwrap();
+    let r = app
+        .send_anon(form_post(
+            "/sign-in",
+            &format!("csrf={token}"),
+            Some(&format!("{CSRF}={token}; lang=en")),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let html = r.text();
+    assert!(html.contains("<a href=\"#login\">Enter your sign-in name.</a>"), "{html}");
+    assert!(html.contains("<a href=\"#password\">Enter your password.</a>"));
+    assert!(html.contains("aria-invalid=\"true\""));
+}
+
+#[tokio::test]
+async fn five_failures_throttle_sign_in() {
+    let app = app().await;
+    for _ in 0..5 {
+        let r = sign_in_form(&app, SUPERVISOR, "неверный пароль 123", "/", "; lang=en").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password waits now.
+    let r = sign_in_form(&app, SUPERVISOR, PASSWORD, "/", "; lang=en").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(set_cookie_value(&r, SESSION).is_none());
+    assert!(
+        r.text().contains("Too many failed attempts to sign in. Try again in 15 minutes."),
+        "{}",
+        r.text()
+    );
+}
+
+#[tokio::test]
+async fn signing_in_always_starts_a_new_session() {
+    let app = app().await;
+    // A value planted before signing in is not the session afterwards.
+    let planted = "ab".repeat(32);
+    let r = sign_in_form(&app, SUPERVISOR, PASSWORD, "/", &format!("; {SESSION}={planted}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (first, _) = set_cookie_value(&r, SESSION).unwrap();
+    assert_ne!(first, planted);
+    let family = |cookie: String| {
+        let app = &app;
+        async move {
+            app.send_as(
+                Request::get("/api/v1/families/1").body(Body::empty()).unwrap(),
+                Some(&cookie),
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(family(format!("{SESSION}={planted}")).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(family(format!("{SESSION}={first}")).await, StatusCode::OK);
+    // Signing in again in the same browser gives a new id and ends the old session.
+    let r = sign_in_form(&app, SUPERVISOR, PASSWORD, "/", &format!("; {SESSION}={first}")).await;
+    let (second, _) = set_cookie_value(&r, SESSION).unwrap();
+    assert_ne!(second, first);
+    assert_eq!(family(format!("{SESSION}={first}")).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(family(format!("{SESSION}={second}")).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn idle_sessions_expire_and_the_cookie_is_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(populated_store(&dir).await);
+    let start = datetime!(2026-03-02 04:00 UTC);
+    let policy = SessionPolicy { idle: time::Duration::minutes(5), ..SessionPolicy::default() };
+    let at = |t: OffsetDateTime| {
+        Services::new(store.clone()).with_session_policy(policy).with_clock(Clock::Fixed(t))
+    };
+    let app = signed_in_app(at(start), WebConfig::default(), dir).await;
+    let request = || Request::get("/api/v1/families/1?lang=en").body(Body::empty()).unwrap();
+    assert_eq!(app.send(request()).await.status, StatusCode::OK);
+    // Four minutes later the session lives; six minutes after that it has ended.
+    let later = router(at(start + time::Duration::minutes(4)), WebConfig::default());
+    let session = app.session.clone().unwrap();
+    let send = |router: Router, req: Request<Body>| {
+        let session = session.clone();
+        async move {
+            let mut req = req;
+            req.headers_mut().insert(header::COOKIE, session.parse().unwrap());
+            let response = router.oneshot(req).await.unwrap();
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+            Reply { status, headers, body }
+        }
+    };
+    assert_eq!(send(later, request()).await.status, StatusCode::OK);
+    let much_later = router(at(start + time::Duration::minutes(10)), WebConfig::default());
+    let r = send(much_later.clone(), request()).await;
+    assert_eq!(
+        (r.status, r.error_code().as_str()),
+        (StatusCode::UNAUTHORIZED, "auth.session_expired")
+    );
+    assert_eq!(r.error_message(), "Your session has ended. Sign in again.");
+    let (value, attributes) = set_cookie_value(&r, SESSION).unwrap();
+    assert!(value.is_empty() && attributes.contains("Max-Age=0"), "{attributes}");
+    // A page sends the reader to sign in, which says why.
+    let r =
+        send(much_later.clone(), Request::get("/families/1").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = send(much_later, Request::get("/sign-in?lang=en").body(Body::empty()).unwrap()).await;
+    assert!(r.text().contains("Your session has ended"), "{}", r.text());
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_the_other_sessions() {
+    let app = app().await;
+    let other = session_of(&app.services, SUPERVISOR).await;
+    let get = |cookie: String| {
+        let app = &app;
+        async move {
+            app.send_as(
+                Request::get("/api/v1/families/1").body(Body::empty()).unwrap(),
+                Some(&cookie),
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(get(other.clone()).await, StatusCode::OK);
+    let token = hidden_csrf(&app.get("/").await.text());
+    let r = app.send(form_post("/sign-out-everywhere", &format!("csrf={token}"), None)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header(header::LOCATION), "/sign-in");
+    assert_eq!(set_cookie_value(&r, SESSION).unwrap().0, "");
+    assert_eq!(get(other).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(get(app.session.clone().unwrap()).await, StatusCode::UNAUTHORIZED);
+
+    // Signing out ends only this session.
+    let one = session_of(&app.services, SUPERVISOR).await;
+    let two = session_of(&app.services, SUPERVISOR).await;
+    let page = app.send_as(Request::get("/").body(Body::empty()).unwrap(), Some(&one)).await;
+    let r = app
+        .send_as(
+            form_post("/sign-out", &format!("csrf={}", hidden_csrf(&page.text())), None),
+            Some(&one),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(get(one).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(get(two).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn forms_without_their_token_change_nothing() {
+    let app = app().await;
+    for (uri, body) in [
+        ("/sign-out", ""),
+        ("/sign-out", "csrf=0000"),
+        ("/sign-out-everywhere", "csrf="),
+        ("/sign-out-everywhere", "csrf=wrong"),
+    ] {
+        let r = app.send(form_post(uri, body, Some("lang=en"))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri} {body}");
+        assert!(r.text().contains("Nothing was changed"), "{}", r.text());
+        assert!(set_cookie_value(&r, SESSION).is_none());
+        assert_eq!(app.get("/api/v1/families/1").await.status, StatusCode::OK, "still signed in");
+    }
+    // Signing in: the token in the form must match the cookie.
+    let page = app.get_anon("/sign-in").await;
+    let (token, _) = set_cookie_value(&page, CSRF).unwrap();
+    let body = format!("login={SUPERVISOR}&password={}", enc(PASSWORD));
+    for (cookie, field) in [
+        (None, token.clone()),
+        (Some(format!("{CSRF}={token}")), String::new()),
+        (Some(format!("{CSRF}={token}")), "f".repeat(64)),
+    ] {
+        let r = app
+            .send_anon(form_post("/sign-in", &format!("{body}&csrf={field}"), cookie.as_deref()))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(set_cookie_value(&r, SESSION).is_none());
+    }
+}
+
+#[tokio::test]
+async fn families_out_of_scope_are_refused_like_missing_ones() {
+    let app = app().await;
+    let district = [grant(AccessRole::SocialWorker, "113800000")];
+    add_staff(&app.services, "district.worker", "Аудандық қызметкер", &district, &[]).await;
+    let worker = session_of(&app.services, "district.worker").await;
+    let get =
+        |uri: &str| app.send_as(Request::get(uri).body(Body::empty()).unwrap(), Some(&worker));
+    assert_eq!(get("/api/v1/families/1").await.status, StatusCode::OK);
+    let outside = get("/api/v1/families/5?lang=en").await;
+    let missing = get("/api/v1/families/999?lang=en").await;
+    for r in [&outside, &missing] {
+        assert_eq!((r.status, r.error_code().as_str()), (StatusCode::FORBIDDEN, "access.denied"));
+    }
+    assert_eq!(outside.body, missing.body);
+    let page = get("/families/5?lang=en").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.text().contains("This family does not exist or you may not open it."));
+    // Listings and counts cover only the account's part of the territory.
+    let j = get("/api/v1/territories/110000000/families").await.json();
+    assert_eq!(j["items"].as_array().unwrap().len(), 4);
+    let r = get("/api/v1/territories/710000000/families").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::FORBIDDEN, "access.denied"));
+}
+
+#[tokio::test]
+async fn sensitive_facts_need_a_grant_and_a_stated_purpose() {
+    let app = assessed_app().await;
+    let violence = |j: &Value| {
+        j["latest_observations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["indicator"] == "police.domestic_violence_report")
+    };
+    // Without the category the fact is absent, and no purpose is asked.
+    let r = app.get("/api/v1/families/3").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!violence(&r.json()));
+
+    let grants = [grant(AccessRole::Supervisor, "110000000")];
+    add_staff(&app.services, "violence.lead", "Қорғау маманы", &grants, &[Category::Violence])
+        .await;
+    let lead = session_of(&app.services, "violence.lead").await;
+    let send = |uri: &str, purpose: Option<&str>| {
+        let mut req = Request::get(uri);
+        if let Some(p) = purpose {
+            req = req.header("x-purpose", p);
+        }
+        app.send_as(req.body(Body::empty()).unwrap(), Some(&lead))
+    };
+    let doc = app.get("/api/openapi.json").await.json();
+    for (template, uri) in [
+        ("/api/v1/families/{id}", "/api/v1/families/3?lang=en"),
+        ("/api/v1/families/{id}/assessment", "/api/v1/families/3/assessment?lang=en"),
+    ] {
+        let r = send(uri, None).await;
+        assert_eq!(
+            (r.status, r.error_code().as_str()),
+            (StatusCode::PRECONDITION_REQUIRED, "access.purpose_required"),
+            "{uri}"
+        );
+        assert!(documented_codes(&doc, template, r.status).contains("access.purpose_required"));
+        let r = send(uri, Some("home visit 12.03")).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.text());
+        let r = send(&format!("{uri}&purpose=%D0%B2%D0%B8%D0%B7%D0%B8%D1%82"), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: the purpose as a parameter");
+        let r = send(uri, Some("   ")).await;
+        assert_eq!(r.error_code(), "access.purpose_empty");
+    }
+    assert!(violence(&send("/api/v1/families/3", Some("visit")).await.json()));
+    // The explanation follows the card: its violence line only for the granted reader.
+    let says_violence = |j: &Value| {
+        j["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["text"].as_str().unwrap().contains("violence"))
+    };
+    let plain = app.get("/api/v1/families/3/assessment?lang=en").await.json();
+    assert!(!says_violence(&plain), "{plain}");
+    let granted = send("/api/v1/families/3/assessment?lang=en", Some("visit")).await.json();
+    assert!(says_violence(&granted), "{granted}");
+    assert_eq!(plain["level"], granted["level"], "the level itself is not hidden");
+    let page = app.get("/families/3?lang=en").await.text();
+    assert!(!page.contains("domestic violence"), "the page leaves the line out too");
+
+    // The page asks why, in the reader's language, and refuses an empty answer.
+    let page = |uri: &str| app.send_as(Request::get(uri).body(Body::empty()).unwrap(), Some(&lead));
+    let r = page("/families/3?lang=ru").await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_REQUIRED);
+    let html = r.text();
+    assert!(html.contains("<label for=\"purpose\">Цель доступа</label>"), "{html}");
+    assert!(html.contains("method=\"get\" action=\"/families/3\""));
+    let r = page("/families/3?purpose=+&lang=ru").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("<a href=\"#purpose\">Укажите цель доступа.</a>"), "{}", r.text());
+    let r = page("/families/3?purpose=%D0%B2%D0%B8%D0%B7%D0%B8%D1%82&lang=ru").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("href=\"/families/3?audience=family&#38;purpose="), "{}", r.text());
+}
+
+#[tokio::test]
+async fn totals_only_accounts_see_small_numbers_suppressed() {
+    let app = assessed_app().await;
+    add_staff(
+        &app.services,
+        "region.analyst",
+        "Талдаушы",
+        &[grant(AccessRole::Analyst, "110000000")],
+        &[],
+    )
+    .await;
+    let analyst = session_of(&app.services, "region.analyst").await;
+    let get =
+        |uri: &str| app.send_as(Request::get(uri).body(Body::empty()).unwrap(), Some(&analyst));
+    let j =
+        get("/api/v1/stats/levels?territory=110000000&from=2026-01-01&to=2026-02-28").await.json();
+    assert_eq!(j["suppressed"], true, "{j}");
+    let district = &j["counts"][0];
+    assert!(
+        ["A", "B", "C", "D", "E"]
+            .iter()
+            .all(|l| district["levels"][*l].is_null() || district["levels"][*l] == 0),
+        "{district}"
+    );
+    assert!(district["levels"].as_object().unwrap().values().any(Value::is_null), "{district}");
+    assert_eq!(district["total"], Value::Null);
+    assert_eq!(j["totals"]["total"], Value::Null);
+    assert!(j["movements"].as_array().unwrap().iter().all(|m| m["families"].is_null()), "{j}");
+    // The analyst reads no family.
+    let r = get("/api/v1/families/1").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::FORBIDDEN, "access.denied"));
+    // The supervisor sees every number.
+    let j = app.get("/api/v1/stats/levels?territory=110000000").await.json();
+    assert_eq!((&j["suppressed"], &j["totals"]["total"]), (&Value::Bool(false), &Value::from(3)));
 }

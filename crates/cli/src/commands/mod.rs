@@ -4,6 +4,7 @@ pub mod assess;
 pub mod audit;
 pub mod batches;
 pub mod bench;
+pub mod bench_access;
 pub mod bench_assess;
 pub mod bench_audit;
 pub mod demo;

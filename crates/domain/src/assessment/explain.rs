@@ -9,6 +9,7 @@ use super::load::placeholders;
 use super::methodology::{Methodology, RuleKind};
 use super::texts::{Lang, Texts};
 use super::vars::{Unit, Var};
+use crate::access::CategorySet;
 use crate::money::Tenge;
 
 /// Who reads the explanation.
@@ -97,6 +98,24 @@ pub fn explain(a: &Assessment, m: &Methodology, lang: Lang, audience: Audience) 
         });
     }
     Explanation { summary: summary(a, lang), lines }
+}
+
+/// Leaves out the lines that rest on facts of a sensitive category the reader may not see
+/// (`visible` is what they may): hidden facts are absent from the explanation as from the card.
+/// The summary keeps the total and the level, which the reader may know.
+pub fn without_hidden(mut e: Explanation, m: &Methodology, visible: CategorySet) -> Explanation {
+    let shown = |v: &Var| v.category().is_none_or(|c| visible.contains(c));
+    e.lines.retain(|l| match l.kind {
+        LineKind::Override => {
+            m.overrides.iter().find(|o| o.key == l.rule).is_some_and(|o| o.quotes.iter().all(shown))
+        }
+        LineKind::Points => m
+            .rules
+            .iter()
+            .find(|r| r.key == l.rule)
+            .is_some_and(|r| shown(&r.var) && r.quotes.iter().all(shown)),
+    });
+    e
 }
 
 fn summary(a: &Assessment, lang: Lang) -> String {

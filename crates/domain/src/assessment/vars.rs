@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::expr::{ExprType, Vocabulary};
 use super::texts::Lang;
+use crate::access::Category;
 
 /// How a variable's value reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -190,10 +191,18 @@ impl Var {
         self as usize
     }
 
-    /// Sensitive variables (violence) are shown only to those allowed to see them; explanations
-    /// for the family speak of them in general words.
-    pub fn is_sensitive(self) -> bool {
-        matches!(self, Var::DomesticViolence)
+    /// The sensitive category of the facts the variable comes from, if any: a line of an
+    /// explanation that rests on it is shown only to readers granted that category (and the
+    /// family's own wording speaks of violence in general words).
+    pub fn category(self) -> Option<Category> {
+        match self {
+            Var::AdultsDisabilityGroup12
+            | Var::AdultsDisabilityGroup3
+            | Var::ChildrenWithDisability => Some(Category::Disability),
+            Var::ChronicallyIll | Var::Pregnant => Some(Category::Health),
+            Var::DomesticViolence => Some(Category::Violence),
+            _ => None,
+        }
     }
 }
 

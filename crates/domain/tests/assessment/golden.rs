@@ -1,8 +1,9 @@
 //! Golden families: one per level and one per override, each total computed by hand from the
 //! default methodology (ПМ 50 851 ₸ on 30.11.2026, poverty line 35 596 ₸).
 
+use shanyraq_domain::access::{Category, CategorySet};
 use shanyraq_domain::assessment::{
-    Assessment, Audience, Lang, Level, LineKind, Profile, assess, explain,
+    Assessment, Audience, Lang, Level, LineKind, Profile, assess, explain, without_hidden,
 };
 use shanyraq_domain::{Disability, Role, SettlementType};
 
@@ -253,4 +254,22 @@ fn overrides_come_first_and_families_read_their_own_words() {
     let family = explain(&a, &m, Lang::En, Audience::Family);
     assert!(!family.lines[0].text.contains("violence"), "{}", family.lines[0].text);
     assert!(family.summary.contains("special circumstance"));
+}
+
+#[test]
+fn readers_without_a_category_grant_get_no_line_resting_on_it() {
+    let (mut b, _) = needy();
+    b.household("police.domestic_violence_report", flag(true));
+    let m = default_methodology();
+    let a = assess(&Profile::compute(&b.build(), ON, figures()), &m);
+    let all = explain(&a, &m, Lang::En, Audience::Worker);
+    let granted = CategorySet::of([Category::Violence, Category::Health, Category::Disability]);
+    assert_eq!(without_hidden(all.clone(), &m, granted), all, "nothing hidden from a full grant");
+    let plain = without_hidden(all.clone(), &m, CategorySet::EMPTY);
+    assert!(plain.lines.iter().all(|l| !l.text.contains("violence")), "{plain:?}");
+    assert!(plain.lines.len() < all.lines.len());
+    assert_eq!(plain.summary, all.summary, "the level itself may be known");
+    // Lines of other categories are unaffected by the violence grant.
+    let violence_only = without_hidden(all.clone(), &m, CategorySet::of([Category::Violence]));
+    assert_eq!(violence_only.lines[0], all.lines[0]);
 }

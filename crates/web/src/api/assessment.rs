@@ -7,7 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shanyraq_app::assess::AssessmentView;
-use shanyraq_domain::assessment::{Audience, explain};
+use shanyraq_app::authz::AccessContext;
+use shanyraq_domain::access::{self, Action, CategorySet};
+use std::collections::BTreeMap;
+
+use shanyraq_domain::assessment::{Audience, Level, explain, without_hidden};
 use shanyraq_domain::dates::{iso, parse_iso};
 use shanyraq_domain::{FamilyId, KatoLevel};
 use time::Date;
@@ -17,6 +21,7 @@ use super::dto::{
     TerritoryLevelsView, localized_name,
 };
 use super::{ApiResult, parse_family_id, parse_kato, path_value};
+use crate::auth::{ApiPurpose, ApiUser};
 use crate::error::ApiError;
 use crate::error::ErrorBody;
 use crate::extract::ReqLang;
@@ -37,18 +42,19 @@ pub fn parse_audience(text: Option<&str>) -> Result<Audience, ApiError> {
     }
 }
 
-/// The family's stored assessment; `not_found` when there is no such family and
-/// `assessment.none` when the family was never assessed.
+/// The family's stored assessment, after checking and recording that `ctx` may read the
+/// family, with the sensitive categories the reader may see; `assessment.none` when the family
+/// was never assessed.
 pub async fn family_assessment_or_error(
     state: &AppState,
+    ctx: &AccessContext,
     id: FamilyId,
-) -> Result<AssessmentView, ApiError> {
-    if let Some(view) = state.services.assessment(id).await? {
-        return Ok(view);
+) -> Result<(AssessmentView, CategorySet), ApiError> {
+    let allowed = state.services.check_family(ctx, Action::Read, id).await?;
+    match state.services.assessment(id).await? {
+        Some(view) => Ok((view, allowed.visible)),
+        None => Err(ApiError::new(StatusCode::NOT_FOUND, "assessment.none").arg("id", id)),
     }
-    // Never assessed, or no such family: the card tells them apart.
-    state.services.family_card(id).await?;
-    Err(ApiError::new(StatusCode::NOT_FOUND, "assessment.none").arg("id", id))
 }
 
 /// A family's well-being level, why it is there in plain words, and its level history.
@@ -66,29 +72,42 @@ pub async fn family_assessment_or_error(
             description = "Who the texts are for: `worker` (a specialist; the default) or \
             `family`.",
             example = "worker"),
+        ("purpose" = Option<String>, Query, description = "Why the family is opened, when its \
+            record holds sensitive facts; the `X-Purpose` header (UTF-8) may carry it instead."),
     ),
     responses(
         (status = 200, description = "The family's assessment.", body = FamilyAssessmentView),
         (status = 400, description = "Not a family id (`family_id.invalid`), an audience other \
             than worker or family (`audience.invalid`), a query string that cannot be read, \
-            such as a parameter given twice (`query.invalid`), or a path that is not UTF-8 \
-            (`path.invalid`).", body = ErrorBody),
-        (status = 404, description = "No such family (`not_found`), or the family has never \
-            been assessed (`assessment.none`).", body = ErrorBody),
+            such as a parameter given twice (`query.invalid`), a path that is not UTF-8 \
+            (`path.invalid`), or a stated purpose that is empty (`access.purpose_empty`), \
+            longer than 500 characters (`access.purpose_long`) or not one line of text \
+            (`access.purpose_control`).", body = ErrorBody),
+        (status = 403, description = "No such family, or the account may not read it: the \
+            two are not told apart (`access.denied`).", body = ErrorBody),
+        (status = 404, description = "The family has never been assessed \
+            (`assessment.none`).", body = ErrorBody),
+        (status = 428, description = "The family's record holds sensitive facts the account \
+            may see: state why you open it in the X-Purpose header or the purpose parameter \
+            first (`access.purpose_required`).", body = ErrorBody),
     )
 )]
 pub async fn family_assessment(
+    user: ApiUser,
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     id: Result<Path<String>, PathRejection>,
     params: Result<Query<AssessmentParams>, QueryRejection>,
+    ApiPurpose(purpose): ApiPurpose,
 ) -> ApiResult<FamilyAssessmentView> {
     let id = parse_family_id(&path_value(id)?)?;
     let Query(params) = params.map_err(|_| ApiError::bad_request("query.invalid"))?;
     let audience = parse_audience(params.audience.as_deref())?;
-    let view = family_assessment_or_error(&state, id).await?;
+    let (view, visible) = family_assessment_or_error(&state, &user.context(purpose), id).await?;
     let lang = lang.into();
     let explanation = explain(&view.assessment, &view.methodology, lang, audience);
+    // Lines resting on facts the reader may not see are left out, as the facts are.
+    let explanation = without_hidden(explanation, &view.methodology, visible);
     Ok(Json(FamilyAssessmentView::new(&view, &explanation, lang, audience)))
 }
 
@@ -147,10 +166,13 @@ fn parse_date(field: &'static str, text: &str) -> Result<Date, ApiError> {
             (`stats.period_incomplete`); a period that starts after it ends (`stats.period`); a \
             query string that cannot be read, such as a parameter given twice \
             (`query.invalid`).", body = ErrorBody),
+        (status = 403, description = "The account may count no family in this territory \
+            (`access.denied`).", body = ErrorBody),
         (status = 404, description = "No such territory (`not_found`).", body = ErrorBody),
     )
 )]
 pub async fn level_stats(
+    user: ApiUser,
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     params: Result<Query<StatsParams>, QueryRejection>,
@@ -180,34 +202,57 @@ pub async fn level_stats(
         _ => return Err(ApiError::bad_request("stats.period_incomplete")),
     };
 
-    let rows = state.services.level_counts(root, by).await?;
+    let ctx = user.context(None);
+    let cells = state.services.count_levels(&ctx, root, by).await?;
+    let suppressed = cells.suppressed;
+    // Movements over the same part of the territory the counts cover, with the same
+    // suppression of small numbers.
     let movements = match period {
-        Some((from, to)) => Some(state.services.level_movements(root, from, to).await?),
+        Some((from, to)) => {
+            let grant = access::territory_grant(&ctx.principal, Action::Count, root);
+            let mut merged: BTreeMap<(Option<Level>, Level), u64> = BTreeMap::new();
+            for r in grant.roots {
+                for m in state.services.level_movements(r, from, to).await? {
+                    *merged.entry((m.from, m.to)).or_default() += m.families;
+                }
+            }
+            let shown = |n: u64| (!suppressed || n >= access::SMALL_CELL).then_some(n);
+            Some(
+                merged
+                    .into_iter()
+                    .map(|((from, to), n)| MovementView {
+                        from: from.map(Into::into),
+                        to: to.into(),
+                        families: shown(n),
+                    })
+                    .collect(),
+            )
+        }
         None => None,
     };
 
-    // The store gives rows by territory, then level.
+    // The cells come by territory, then level.
     let mut counts: Vec<TerritoryLevelsView> = Vec::new();
-    let mut totals = LevelCountsView::default();
-    for row in &rows {
-        totals.add(row.level, row.families);
-        let code = row.territory.to_string();
+    let mut totals = LevelCountsView::zero();
+    for &(territory, level, families) in &cells.cells {
+        totals.add(level, families);
+        let code = territory.to_string();
         if counts.last().is_none_or(|c| c.territory != code) {
             let name = state
                 .territories
-                .get(&state.services, row.territory)
+                .get(&state.services, territory)
                 .await?
                 .map(|t| localized_name(&t, lang).0.to_owned());
             counts.push(TerritoryLevelsView {
                 territory: code,
                 name,
-                levels: LevelCountsView::default(),
-                total: 0,
+                levels: LevelCountsView::zero(),
+                total: Some(0),
             });
         }
         if let Some(group) = counts.last_mut() {
-            group.levels.add(row.level, row.families);
-            group.total += row.families;
+            group.levels.add(level, families);
+            group.total = group.levels.total();
         }
     }
     Ok(Json(LevelStatsView {
@@ -215,9 +260,10 @@ pub async fn level_stats(
         by: by.into(),
         from: period.map(|(from, _)| iso(from)),
         to: period.map(|(_, to)| iso(to)),
+        suppressed,
         counts,
         totals: LevelTotalsView { levels: totals, total: totals.total() },
-        movements: movements.map(|ms| ms.iter().map(MovementView::from).collect()),
+        movements,
     }))
 }
 

@@ -9,6 +9,7 @@ use shanyraq_store::{BatchPageRequest, BatchRecord};
 
 use super::dto::{BatchListPage, BatchView};
 use super::{ApiResult, parse_limit, path_value};
+use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -43,9 +44,11 @@ pub struct BatchListParams {
     )
 )]
 pub async fn list(
+    user: ApiUser,
     State(state): State<AppState>,
     params: Result<Query<BatchListParams>, QueryRejection>,
 ) -> ApiResult<BatchListPage> {
+    user.staff_only()?;
     let Query(params) = params.map_err(|_| ApiError::bad_request("query.invalid"))?;
     let limit = parse_limit(params.limit.as_deref(), BatchPageRequest::MAX_LIMIT)?;
     let before = params.before.as_deref().map(|t| parse_id(t, "before.invalid")).transpose()?;
@@ -77,9 +80,11 @@ pub async fn list(
     )
 )]
 pub async fn one(
+    user: ApiUser,
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
 ) -> ApiResult<BatchView> {
+    user.staff_only()?;
     let id = parse_id(&path_value(id)?, "batch_id.invalid")?;
     let record = state.services.batch(id).await?;
     Ok(Json(view(&record)?))

@@ -18,6 +18,7 @@ use shanyraq_domain::dates::dotted;
 use shanyraq_domain::iin::{IinMismatch, IinStructureWarning};
 use shanyraq_domain::{FamilyId, Iin, Kato, Person, Sex};
 
+use crate::auth::{ApiPurpose, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ReqLang;
 use crate::i18n;
@@ -158,10 +159,13 @@ pub async fn territory(
             `kato.non_digit`, `kato.no_region`), cursor (`cursor.invalid`) or page size \
             (`limit.invalid`); a query string that cannot be read, such as a parameter given \
             twice (`query.invalid`); a path that is not UTF-8 (`path.invalid`).", body = ErrorBody),
+        (status = 403, description = "The account may list no family in this territory \
+            (`access.denied`).", body = ErrorBody),
         (status = 404, description = "No such territory (`not_found`).", body = ErrorBody),
     )
 )]
 pub async fn families_in_territory(
+    user: ApiUser,
     State(state): State<AppState>,
     kato: Result<Path<String>, PathRejection>,
     params: Result<Query<ListParams>, QueryRejection>,
@@ -170,7 +174,8 @@ pub async fn families_in_territory(
     let Query(params) = params.map_err(|_| ApiError::bad_request("query.invalid"))?;
     let limit = parse_limit(params.limit.as_deref(), MAX_PAGE)?;
     let after = params.after.as_deref().map(|c| cursor::decode(c, root)).transpose()?;
-    let (territory, page) = state.services.families_in_territory(root, after, limit).await?;
+    let ctx = user.context(None);
+    let (territory, page) = state.services.list_families(&ctx, root, after, limit).await?;
     let ancestry = state.territories.ancestry(&state.services, &territory).await?;
     Ok(Json(FamilyListPage {
         territory: TerritoryView::new(&territory, &ancestry),
@@ -186,21 +191,44 @@ pub async fn families_in_territory(
     get,
     path = "/api/v1/families/{id}",
     tag = "families",
-    params(("id" = i64, Path, description = "Family id, a positive integer", example = 42)),
+    params(
+        ("id" = i64, Path, description = "Family id, a positive integer", example = 42),
+        ("purpose" = Option<String>, Query, description = "Why the family is opened, when its \
+            card shows sensitive facts; the `X-Purpose` header (UTF-8) may carry it instead. \
+            Recorded in the access log the family can see."),
+    ),
     responses(
-        (status = 200, description = "The family card.", body = FamilyView),
-        (status = 400, description = "Not a family id (`family_id.invalid`), or a path that is \
-            not UTF-8 (`path.invalid`).", body = ErrorBody),
-        (status = 404, description = "No such family (`not_found`).", body = ErrorBody),
+        (status = 200, description = "The family card. Facts of sensitive categories the \
+            account is not granted are left out, not blanked.", body = FamilyView),
+        (status = 400, description = "Not a family id (`family_id.invalid`), a path that is \
+            not UTF-8 (`path.invalid`), or a stated purpose that is empty \
+            (`access.purpose_empty`), longer than 500 characters (`access.purpose_long`) or \
+            not one line of text (`access.purpose_control`).", body = ErrorBody),
+        (status = 403, description = "No such family, or the account may not read it: the \
+            two are not told apart (`access.denied`).", body = ErrorBody),
+        (status = 428, description = "The card shows sensitive facts: state why you open it \
+            in the X-Purpose header or the purpose parameter first \
+            (`access.purpose_required`).", body = ErrorBody),
     )
 )]
 pub async fn family(
+    user: ApiUser,
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     id: Result<Path<String>, PathRejection>,
+    ApiPurpose(purpose): ApiPurpose,
 ) -> ApiResult<FamilyView> {
     let id = parse_family_id(&path_value(id)?)?;
-    let record = state.services.family_card(id).await?;
+    let record = state.services.read_family(&user.context(purpose), id).await?.record;
+    Ok(Json(family_view(&state, lang, &record).await?))
+}
+
+/// The card's JSON for a record already read (and already cut to what the reader may see).
+pub(crate) async fn family_view(
+    state: &AppState,
+    lang: Lang,
+    record: &shanyraq_store::FamilyRecord,
+) -> Result<FamilyView, ApiError> {
     let code = record.family.address.territory;
     let territory = match state.territories.get(&state.services, code).await? {
         Some(t) => {
@@ -216,7 +244,7 @@ pub async fn family(
         .map(|m| MemberView::new(&m.membership, person_view(&m.person, lang), today))
         .collect();
     let observations = record.latest_observations.iter().map(ObservationView::from).collect();
-    Ok(Json(FamilyView::new(&record.family, territory, members, observations)))
+    Ok(FamilyView::new(&record.family, territory, members, observations))
 }
 
 /// A person by IIN, with the families they belong or belonged to.
@@ -227,20 +255,23 @@ pub async fn family(
     params(("iin" = String, Path, description = "IIN, twelve digits with a valid check digit",
         example = "791028302728")),
     responses(
-        (status = 200, description = "The person.", body = PersonDetail),
+        (status = 200, description = "The person, with the memberships of families the \
+            account may search.", body = PersonDetail),
         (status = 400, description = "Not a valid IIN (`iin.length`, `iin.non_digit`, \
             `iin.check_digit`, `iin.unissuable`, `iin.empty`); the message says what is wrong. \
             A path that is not UTF-8 gets `path.invalid`.", body = ErrorBody),
-        (status = 404, description = "No person with this IIN (`not_found`).", body = ErrorBody),
+        (status = 403, description = "No person with this IIN in a family the account may \
+            search; an IIN nobody has is answered the same (`access.denied`).", body = ErrorBody),
     )
 )]
 pub async fn person(
+    user: ApiUser,
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     iin: Result<Path<String>, PathRejection>,
 ) -> ApiResult<PersonDetail> {
     let iin: Iin = path_value(iin)?.parse()?;
-    let record = state.services.person_by_iin(iin).await?;
+    let record = state.services.search_person(&user.context(None), iin).await?;
     let today = state.services.today();
     Ok(Json(PersonDetail {
         person: person_view(&record.person, lang),

@@ -29,8 +29,16 @@ use crate::error::{ErrorBody, ErrorDetail};
             Russian or English: the `lang` query parameter decides, then the `lang` cookie (which \
             `?lang=` sets), then `Accept-Language`, then the server's default (Kazakh in the \
             demo). Addresses under `/api` that name no operation answer 404 `route.not_found`.\n\n\
-            Access control comes later; until then the server listens on the loopback \
-            address only unless told otherwise.",
+            Everything under `/api/v1` but the territory tree is personal data or about the \
+            service's imports, and answers only a signed-in account: sign in on the `/sign-in` \
+            page, and the session cookie it sets goes with every request (401 `auth.required` \
+            without it). Each answer holds only what the account's roles allow, and every \
+            access is recorded. A family the account may not open is answered exactly like one \
+            that does not exist (403 `access.denied`). Sensitive facts (health, disability, \
+            violence, child protection) need their own grant, and reading them needs a stated \
+            purpose: the `X-Purpose` header or the `purpose` parameter (428 \
+            `access.purpose_required` without it). Accounts that see totals only get small \
+            numbers as `null`, with `suppressed` set.",
     ),
     paths(
         super::health,
@@ -78,19 +86,31 @@ impl Modify for Shared {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         for (path, item) in &mut doc.paths.paths {
             let reads_store = path.starts_with("/api/v1/");
+            let signed_in = reads_store && path != "/api/v1/territories/{kato}";
             let operations =
                 [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
             for op in operations.into_iter().flatten() {
-                add_shared(op, reads_store);
+                add_shared(op, reads_store, signed_in);
             }
         }
     }
 }
 
-fn add_shared(op: &mut Operation, reads_store: bool) {
+fn add_shared(op: &mut Operation, reads_store: bool, signed_in: bool) {
     op.parameters.get_or_insert_with(Vec::new).push(RefOr::T(lang_parameter()));
     let mut shared =
         vec![("405", "This address takes only the method documented here (`method.not_allowed`).")];
+    if signed_in {
+        shared.push((
+            "401",
+            "Nobody is signed in (`auth.required`), or the session has ended: idle for 30 \
+             minutes, 12 hours old, or signed out (`auth.session_expired`). Sign in again.",
+        ));
+        shared.push((
+            "403",
+            "The account's roles do not allow this (`access.denied`); the answer says no more.",
+        ));
+    }
     if reads_store {
         shared.push((
             "500",

@@ -7,7 +7,7 @@ use shanyraq_domain::assessment::{
     Audience, Explanation, Lang as TextLang, Level, Line, LineKind, Methodology, Trigger,
 };
 use shanyraq_domain::dates::iso;
-use shanyraq_store::{HistoryEntry, Movement};
+use shanyraq_store::HistoryEntry;
 use utoipa::ToSchema;
 
 use super::Level as KatoLevelView;
@@ -244,23 +244,29 @@ impl FamilyAssessmentView {
     }
 }
 
-/// Families at each level.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+/// Families at each level; `null` where the number is too small to show to this account
+/// (fewer than 5, for accounts that see totals only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 pub struct LevelCountsView {
     #[serde(rename = "A")]
-    pub a: u64,
+    pub a: Option<u64>,
     #[serde(rename = "B")]
-    pub b: u64,
+    pub b: Option<u64>,
     #[serde(rename = "C")]
-    pub c: u64,
+    pub c: Option<u64>,
     #[serde(rename = "D")]
-    pub d: u64,
+    pub d: Option<u64>,
     #[serde(rename = "E")]
-    pub e: u64,
+    pub e: Option<u64>,
 }
 
 impl LevelCountsView {
-    pub fn add(&mut self, level: Level, families: u64) {
+    pub fn zero() -> LevelCountsView {
+        LevelCountsView { a: Some(0), b: Some(0), c: Some(0), d: Some(0), e: Some(0) }
+    }
+
+    /// Adds `families` at `level`; a suppressed number (`None`) makes the level's sum unknown.
+    pub fn add(&mut self, level: Level, families: Option<u64>) {
         let slot = match level {
             Level::A => &mut self.a,
             Level::B => &mut self.b,
@@ -268,11 +274,12 @@ impl LevelCountsView {
             Level::D => &mut self.d,
             Level::E => &mut self.e,
         };
-        *slot += families;
+        *slot = slot.zip(families).map(|(a, b)| a + b);
     }
 
-    pub fn total(&self) -> u64 {
-        self.a + self.b + self.c + self.d + self.e
+    /// The sum, unless a number in it is suppressed (it could be worked out from the rest).
+    pub fn total(&self) -> Option<u64> {
+        [self.a, self.b, self.c, self.d, self.e].into_iter().sum()
     }
 }
 
@@ -286,14 +293,16 @@ pub struct TerritoryLevelsView {
     /// name); `null` when the tree lacks the code.
     pub name: Option<String>,
     pub levels: LevelCountsView,
-    pub total: u64,
+    /// `null` when a number in the group is suppressed.
+    pub total: Option<u64>,
 }
 
 /// All groups together.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LevelTotalsView {
     pub levels: LevelCountsView,
-    pub total: u64,
+    /// `null` when a number in it is suppressed.
+    pub total: Option<u64>,
 }
 
 /// Families that moved from one level to another over the period.
@@ -303,13 +312,8 @@ pub struct MovementView {
     pub from: Option<LevelLetter>,
     /// The level on the last day.
     pub to: LevelLetter,
-    pub families: u64,
-}
-
-impl From<&Movement> for MovementView {
-    fn from(m: &Movement) -> MovementView {
-        MovementView { from: m.from.map(Into::into), to: m.to.into(), families: m.families }
-    }
+    /// `null` when the number is too small to show to this account.
+    pub families: Option<u64>,
 }
 
 /// Assessed families of a territory's subtree by level, grouped by territories one level
@@ -326,6 +330,9 @@ pub struct LevelStatsView {
     pub from: Option<String>,
     #[schema(format = Date)]
     pub to: Option<String>,
+    /// Whether numbers under 5 are suppressed (`null`) for this account, which sees totals
+    /// only; the totals that would reveal them are `null` too.
+    pub suppressed: bool,
     /// By territory code. Only territories with assessed families appear.
     pub counts: Vec<TerritoryLevelsView>,
     pub totals: LevelTotalsView,

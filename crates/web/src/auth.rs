@@ -1,0 +1,334 @@
+//! Who is asking: the session cookie, resumed on every request, and the request's id.
+//!
+//! [`resume_session`] runs around every route. It reads the session cookie, resumes the session
+//! through the application layer (which checks the idle and absolute timeouts and gives the
+//! session a new id when the account's privileges changed), and leaves a [`Session`] and a
+//! [`RequestId`] in the request's extensions. A rotated session's cookie is sent again; an ended
+//! one is cleared. Handlers that need a signed-in user take [`ApiUser`] (JSON errors) or read
+//! the [`Session`] themselves (pages).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{COOKIE, HeaderName, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use shanyraq_app::accounts::{Secret, SignInError, SignedIn, same_secret};
+use shanyraq_app::authz::{AccessContext, Purpose};
+use shanyraq_app::{AppError, Services};
+use tracing::Instrument as _;
+
+use crate::WebConfig;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The header that carries the request's id back to the client, to quote when reporting a
+/// problem; the same id is in the server's log and in audit entries.
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The header through which API clients state the purpose of an access.
+pub const PURPOSE_HEADER: HeaderName = HeaderName::from_static("x-purpose");
+
+/// A random id for one request: joins its log lines and its audit entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+impl RequestId {
+    fn generate() -> RequestId {
+        let id =
+            Secret::generate().map_or_else(|_| "0".repeat(16), |s| s.expose()[..16].to_owned());
+        RequestId(id)
+    }
+}
+
+/// The request's session, as [`resume_session`] found it.
+#[derive(Debug, Clone)]
+pub enum Session {
+    /// No session cookie, or one that names no live session.
+    Anonymous {
+        /// A session cookie came with the request, but its session has ended.
+        expired: bool,
+    },
+    SignedIn(Arc<SignedIn>),
+    /// The session could not be checked (the database is away): nobody is signed in, and pages
+    /// that need somebody say the service has a problem.
+    Unavailable(ApiError),
+}
+
+impl Session {
+    pub fn viewer(&self) -> Option<&Arc<SignedIn>> {
+        match self {
+            Session::SignedIn(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// What the page header shows about the signed-in user.
+#[derive(Debug, Clone)]
+pub struct HeaderUser {
+    pub name: String,
+    pub csrf_token: String,
+}
+
+tokio::task_local! {
+    /// The signed-in user of the request being answered, for the page header.
+    static HEADER_USER: Option<HeaderUser>;
+}
+
+/// The signed-in user of the request being answered, when there is one.
+pub fn header_user() -> Option<HeaderUser> {
+    HEADER_USER.try_with(Clone::clone).ok().flatten()
+}
+
+/// The cookie names: with `Secure`, the `__Host-` prefix binds them to this host and path.
+pub fn session_cookie_name(config: &WebConfig) -> &'static str {
+    if config.secure_cookies { "__Host-shanyraq-session" } else { "shanyraq-session" }
+}
+
+pub fn csrf_cookie_name(config: &WebConfig) -> &'static str {
+    if config.secure_cookies { "__Host-shanyraq-csrf" } else { "shanyraq-csrf" }
+}
+
+/// A `Set-Cookie` value for `name`: HttpOnly, SameSite=Lax, Path=/, Secure when configured.
+/// `value` `None` deletes the cookie.
+pub fn set_cookie(config: &WebConfig, name: &str, value: Option<&str>) -> HeaderValue {
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    let text = match value {
+        Some(v) => format!("{name}={v}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"),
+    };
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+/// The value of the cookie `name`, the first when sent more than once.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The address sign-in failures are counted under: the peer's IP address.
+pub fn client_address(extensions: &axum::http::Extensions) -> String {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// Resumes the session named by the cookie, if any, and answers the request with it.
+pub async fn resume_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let request_id = RequestId::generate();
+    let name = session_cookie_name(&state.config);
+    let sent = cookie_value(req.headers(), name).map(str::to_owned);
+    let (session, cookie) = match sent.as_deref().map(Secret::from_client) {
+        None => (Session::Anonymous { expired: false }, None),
+        // Not a value the server ever gave out.
+        Some(None) => (Session::Anonymous { expired: true }, Some(None)),
+        Some(Some(secret)) => resume(&state.services, &secret).await,
+    };
+    let user = session.viewer().map(|s| HeaderUser {
+        name: s.account.display_name.clone(),
+        csrf_token: s.csrf_token.clone(),
+    });
+    let span = tracing::info_span!("request", id = %request_id.0);
+    req.extensions_mut().insert(session);
+    req.extensions_mut().insert(request_id.clone());
+    let mut response = HEADER_USER.scope(user, next.run(req)).instrument(span).await;
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&request_id.0) {
+        headers.insert(REQUEST_ID_HEADER, v);
+    }
+    // A handler that set the session cookie itself (signing in or out) has the last word.
+    let handled = headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&format!("{name}="))));
+    if let Some(cookie) = cookie.filter(|_| !handled) {
+        headers.append(SET_COOKIE, set_cookie(&state.config, name, cookie.as_deref()));
+    }
+    response
+}
+
+/// The session behind `secret`, and the cookie to send back: `Some(Some(v))` a new value,
+/// `Some(None)` to clear it, `None` to leave it.
+async fn resume(services: &Services, secret: &Secret) -> (Session, Option<Option<String>>) {
+    match services.sign_in().resume(secret, services.today()).await {
+        Ok(s) => {
+            let cookie = s.rotated.then(|| Some(s.cookie.expose().to_owned()));
+            (Session::SignedIn(Arc::new(s)), cookie)
+        }
+        Err(AppError::SignIn(SignInError::SessionExpired)) => {
+            (Session::Anonymous { expired: true }, Some(None))
+        }
+        Err(e) => (Session::Unavailable(ApiError::from(e)), None),
+    }
+}
+
+/// A signed-in user of the API; without one the request is answered 401 `auth.required` (or
+/// `auth.session_expired` when the session has ended).
+#[derive(Debug, Clone)]
+pub struct ApiUser {
+    pub signed_in: Arc<SignedIn>,
+    pub request_id: String,
+}
+
+impl ApiUser {
+    /// The access context of this request, with the purpose the client stated.
+    pub fn context(&self, purpose: Option<Purpose>) -> AccessContext {
+        AccessContext::new(self.signed_in.principal.clone(), self.request_id.clone())
+            .with_purpose(purpose)
+    }
+
+    /// Refuses accounts that are not staff (citizens), for data about the service itself.
+    pub fn staff_only(&self) -> Result<(), ApiError> {
+        if self.signed_in.account.kind == shanyraq_store::AccountKind::Staff {
+            Ok(())
+        } else {
+            Err(access_denied())
+        }
+    }
+}
+
+pub fn access_denied() -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "access.denied")
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
+        match parts.extensions.get::<Session>() {
+            Some(Session::SignedIn(s)) => {
+                Ok(ApiUser { signed_in: s.clone(), request_id: request_id.unwrap_or_default() })
+            }
+            Some(Session::Unavailable(e)) => Err(e.clone()),
+            Some(Session::Anonymous { expired: true }) => {
+                Err(ApiError::new(StatusCode::UNAUTHORIZED, "auth.session_expired"))
+            }
+            _ => Err(ApiError::new(StatusCode::UNAUTHORIZED, "auth.required")),
+        }
+    }
+}
+
+/// The purpose an API client stated: the `X-Purpose` header (UTF-8), else the `purpose` query
+/// parameter. Stated but empty, too long or with control characters is a 400.
+#[derive(Debug, Clone)]
+pub struct ApiPurpose(pub Option<Purpose>);
+
+impl FromRequestParts<AppState> for ApiPurpose {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(PURPOSE_HEADER)
+            .map(|v| std::str::from_utf8(v.as_bytes()).map(str::to_owned));
+        let text = match header {
+            Some(Ok(text)) => Some(text),
+            Some(Err(_)) => {
+                return Err(ApiError::bad_request("access.purpose_control").arg("field", "purpose"));
+            }
+            None => query_param(parts.uri.query(), "purpose"),
+        };
+        match text {
+            None => Ok(ApiPurpose(None)),
+            Some(text) => {
+                Purpose::parse(&text).map(|p| ApiPurpose(Some(p))).map_err(ApiError::from)
+            }
+        }
+    }
+}
+
+/// The decoded value of `name` in a query string, the first when given more than once.
+pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded_pairs(query.unwrap_or_default());
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    let uri = format!("/?{query}");
+    uri.parse::<axum::http::Uri>()
+        .ok()
+        .and_then(|u| axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&u).ok())
+        .map(|q| q.0)
+        .unwrap_or_default()
+}
+
+/// Compares a token a form sent back with the one expected, in constant time; an empty or
+/// missing token never matches.
+pub fn csrf_matches(sent: Option<&str>, expected: Option<&str>) -> bool {
+    match (sent, expected) {
+        (Some(a), Some(b)) if !a.is_empty() && !b.is_empty() => same_secret(a, b),
+        _ => false,
+    }
+}
+
+/// Percent-encodes `text` for a query value.
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `next` when it is a path on this site (one leading `/`, not `//` or `/\`), else `/`.
+pub fn local_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(local_next(Some("/families/3?lang=ru")), "/families/3?lang=ru");
+        for bad in ["//evil.example", "https://evil.example/", "/\\evil.example", "", "x", "/a\nb"]
+        {
+            assert_eq!(local_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(local_next(None), "/");
+    }
+
+    #[test]
+    fn query_values_are_decoded_and_tokens_compared() {
+        assert_eq!(
+            query_param(Some("a=1&purpose=%D0%B2%D0%B8%D0%B7%D0%B8%D1%82+1"), "purpose"),
+            Some("визит 1".into())
+        );
+        assert_eq!(query_param(Some("a=1"), "purpose"), None);
+        assert!(csrf_matches(Some("abc"), Some("abc")));
+        assert!(!csrf_matches(Some(""), Some("")));
+        assert!(!csrf_matches(None, Some("abc")));
+        assert!(!csrf_matches(Some("abd"), Some("abc")));
+        assert_eq!(url_encode("/families/3?lang=ru&x=é"), "/families/3%3Flang%3Dru%26x%3D%C3%A9");
+    }
+}
