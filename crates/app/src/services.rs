@@ -14,7 +14,7 @@ use shanyraq_store::{
 };
 use time::{Date, UtcOffset};
 
-use crate::accounts::{PasswordHasher, SessionPolicy, SignIn, UserAdmin};
+use crate::accounts::{CitizenSignIn, PasswordHasher, SessionPolicy, SignIn, Tokens, UserAdmin};
 use crate::assess::{
     self, AssessOptions, AssessSummary, AssessmentView, InstallOutcome, Methodologies,
 };
@@ -90,6 +90,16 @@ impl Services {
             self.clock,
             self.session_policy,
         )
+    }
+
+    /// Citizens' sign-in: IIN and password, then a one-time code.
+    pub fn citizen_sign_in(&self) -> CitizenSignIn {
+        CitizenSignIn::new(self.sign_in())
+    }
+
+    /// Integration tokens for agency systems.
+    pub fn tokens(&self) -> Tokens {
+        Tokens::new(self.store.clone(), self.guard.clone(), self.clock)
     }
 
     /// Account administration.

@@ -54,6 +54,9 @@ pub enum Command {
     /// Accounts: create, grant and revoke roles and categories, list, set a password, sign out.
     #[command(subcommand)]
     User(UserCommand),
+    /// Integration tokens for agency systems: issue (shown once), list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Measure.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -180,6 +183,29 @@ pub struct UserGrantArgs {
     /// A sensitive category: health, disability, violence, child_protection.
     #[arg(long, value_parser = parse_category, conflicts_with = "role")]
     pub category: Option<Category>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token that may upload files of the given feed sources for families in the
+    /// territory; prints the token once (only its hash is kept).
+    Issue {
+        /// A name for it, unique: letters, digits and - _ .
+        name: String,
+        /// A feed source it may upload (repeat for several): income, police, health …
+        #[arg(long = "source", required = true)]
+        sources: Vec<String>,
+        /// The KATO code of the territory whose families its files may touch.
+        #[arg(long, value_parser = parse_kato)]
+        territory: Kato,
+        /// Days until it expires (at most 366).
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+    /// Every token: name, sources, territory, expiry, whether revoked, last use.
+    List,
+    /// Revoke a token by name; uploads with it are refused from now on.
+    Revoke { name: String },
 }
 
 #[derive(Debug, Subcommand)]

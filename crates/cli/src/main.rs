@@ -71,6 +71,7 @@ fn main() -> ExitCode {
             Command::Assess(args) => commands::assess::run(&cli.db, args).await,
             Command::Methodology(c) => commands::methodology::run(&cli.db, c).await,
             Command::User(c) => commands::user::run(&cli.db, c).await,
+            Command::Token(c) => commands::token::run(&cli.db, c).await,
             Command::Stats(crate::cli::StatsCommand::Levels(args)) => {
                 commands::stats::levels(&cli.db, args).await
             }

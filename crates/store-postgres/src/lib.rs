@@ -25,6 +25,7 @@ mod read;
 mod references;
 mod schema;
 mod territory;
+mod tokens;
 
 use std::sync::Arc;
 

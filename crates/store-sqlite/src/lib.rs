@@ -34,6 +34,7 @@ mod schema;
 mod store;
 #[cfg(test)]
 mod testkit;
+mod tokens;
 mod write;
 
 pub use store::SqliteStore;

@@ -14,13 +14,14 @@ use shanyraq_domain::{
 use shanyraq_domain::{KatoLevel, PersonId};
 use shanyraq_store::{
     AccountRecord, AccountStore, AssessmentChunk, AssessmentInput, AssessmentStore, AuditStore,
-    Backend, BatchPageRequest, BatchRecord, BatchStore, BreakGlassRecord, ChunkOutcome, FamilyPage,
-    FamilyRecord, FeedChunk, FeedStore, HistoryEntry, ImportIssue, Installed, IssueCursor,
-    LevelCount, MethodologyRecord, MigrationOutcome, Movement, NewAccount, NewBreakGlass,
-    NewFeedBatch, NewOffer, NewSession, NextIds, OfferRecord, OfferStore, OutboxMessage,
-    PageRequest, PendingRow, PersonRecord, PopulationChunk, PopulationStore, RegionMedian,
-    ResolvedPerson, SchemaShape, SchemaStore, SessionRecord, StoreError, StoreResult, StoreStats,
-    StoredAssessment, StoredLevelEvent, TaskRecord, TerritoryStore,
+    Backend, BatchPageRequest, BatchRecord, BatchStore, BreakGlassRecord, ChallengeRecord,
+    ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk, FeedStore, HistoryEntry, ImportIssue,
+    Installed, IssueCursor, LevelCount, MethodologyRecord, MigrationOutcome, Movement, NewAccount,
+    NewBreakGlass, NewChallenge, NewFeedBatch, NewOffer, NewSession, NewToken, NextIds,
+    OfferRecord, OfferStore, OutboxMessage, PageRequest, PendingRow, PersonRecord, PopulationChunk,
+    PopulationStore, RegionMedian, ResolvedPerson, SchemaShape, SchemaStore, SessionRecord,
+    StoreError, StoreResult, StoreStats, StoredAssessment, StoredLevelEvent, TaskRecord,
+    TerritoryStore, TokenRecord, TokenStore,
 };
 use time::{Date, OffsetDateTime};
 use tokio::sync::Semaphore;
@@ -29,7 +30,7 @@ use crate::checkpoint::Checkpointer;
 use crate::conn::{Access, Role, check_file, open_connection};
 use crate::error::join_error;
 use crate::pool::ReaderPool;
-use crate::{accounts, assessment, audit, feed, migrate, offers, read, schema, write};
+use crate::{accounts, assessment, audit, feed, migrate, offers, read, schema, tokens, write};
 
 /// Reader connections per store: enough for concurrent requests on two to eight cores without
 /// holding many page caches.
@@ -639,5 +640,48 @@ impl AccountStore for SqliteStore {
         let (note, audit) = (note.to_owned(), audit.clone());
         self.write(move |conn| accounts::review_break_glass(conn, id, reviewer, at, &note, &audit))
             .await
+    }
+}
+
+#[async_trait]
+impl TokenStore for SqliteStore {
+    async fn create_token(&self, new: &NewToken) -> StoreResult<TokenRecord> {
+        let new = new.clone();
+        self.write(move |conn| tokens::create_token(conn, &new)).await
+    }
+
+    async fn token_by_hash(&self, secret_hash: &str) -> StoreResult<Option<TokenRecord>> {
+        let hash = secret_hash.to_owned();
+        self.read(move |conn| tokens::token_by_hash(conn, &hash)).await
+    }
+
+    async fn list_tokens(&self) -> StoreResult<Vec<TokenRecord>> {
+        self.read(tokens::list_tokens).await
+    }
+
+    async fn revoke_token(&self, name: &str, at: OffsetDateTime) -> StoreResult<bool> {
+        let name = name.to_owned();
+        self.write(move |conn| tokens::revoke_token(conn, &name, at)).await
+    }
+
+    async fn touch_token(&self, id: i64, at: OffsetDateTime) -> StoreResult<()> {
+        self.write(move |conn| tokens::touch_token(conn, id, at)).await
+    }
+
+    async fn create_challenge(&self, new: &NewChallenge) -> StoreResult<ChallengeRecord> {
+        let new = new.clone();
+        self.write(move |conn| tokens::create_challenge(conn, &new)).await
+    }
+
+    async fn challenge(&self, id: i64) -> StoreResult<Option<ChallengeRecord>> {
+        self.read(move |conn| tokens::challenge(conn, id)).await
+    }
+
+    async fn record_challenge_attempt(&self, id: i64) -> StoreResult<u32> {
+        self.write(move |conn| tokens::record_challenge_attempt(conn, id)).await
+    }
+
+    async fn use_challenge(&self, id: i64, at: OffsetDateTime) -> StoreResult<bool> {
+        self.write(move |conn| tokens::use_challenge(conn, id, at)).await
     }
 }

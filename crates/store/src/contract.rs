@@ -134,6 +134,20 @@
 //!   `until > now` (reviewed or not), by id; `unreviewed_break_glass` those without a review by
 //!   (`opened_at`, id), at most `limit` clamped to 1..=10,000. A review of an access reviewed
 //!   before is `false` and writes nothing (no entry either); an unknown id is `NotFound`.
+//! - Integration tokens: `create_token` stores neither a revocation nor a use; a name or hash
+//!   taken is `Conflict` (the message names the column, never the value) and writes nothing.
+//!   Sources read back in the order given (stored as a JSON array of strings; a stored value
+//!   that is not one is `Corrupt`). `list_tokens` is by name as bytes (the suite uses names of
+//!   lowercase ASCII letters, digits and hyphens). `revoke_token` sets `revoked_at` only when it
+//!   is unset (`false` otherwise, the first time kept); `touch_token` sets `last_used_at`. An
+//!   unknown name or id is `NotFound` for both.
+//! - Sign-in challenges: `create_challenge` stores the challenge with no attempts, unused, and
+//!   queues one outbox message (channel `sms`, no offer, the given person, address, language
+//!   and body, `created_at` = the challenge's, undelivered) in the same transaction; an unknown
+//!   account or person is `Conflict` and writes neither. `record_challenge_attempt` adds one and
+//!   returns the count; `use_challenge` sets `used_at` only when it is unset (`false`
+//!   otherwise, the first time kept). An unknown id is `NotFound` for both, `None` for
+//!   `challenge`.
 //! - The shape of the migrated schema is [`expected_schema`]: type classes `integer`, `text`,
 //!   `date`, `timestamp` (also `real`, `blob`, `boolean` should they appear), columns in
 //!   declaration order, only explicitly named indexes (no primary keys) with their uniqueness,
@@ -149,12 +163,14 @@ mod audit;
 mod feed;
 pub mod fixtures;
 mod offers;
+mod tokens;
 
 pub use accounts::*;
 pub use assessment::*;
 pub use audit::*;
 pub use feed::*;
 pub use offers::*;
+pub use tokens::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -239,6 +255,10 @@ macro_rules! store_contract_tests {
             idle_and_old_sessions_are_purged,
             failed_sign_ins_are_counted_cleared_and_purged,
             break_glass_is_audited_and_reviewed_once,
+            tokens_are_created_found_and_listed,
+            tokens_are_revoked_once_and_touched,
+            sign_in_challenges_queue_their_message,
+            unknown_challenges_are_refused,
         );
     };
     (@each $factory:expr; $($name:ident),* $(,)?) => {
@@ -553,9 +573,36 @@ pub fn expected_schema() -> SchemaShape {
                 col("review_note", "text", N),
             ],
         ),
+        (
+            "integration_tokens",
+            vec![
+                col("id", "integer", R),
+                col("name", "text", R),
+                col("secret_hash", "text", R),
+                col("sources", "text", R),
+                col("territory", "integer", R),
+                col("created_at", "timestamp", R),
+                col("expires_at", "timestamp", R),
+                col("revoked_at", "timestamp", N),
+                col("last_used_at", "timestamp", N),
+            ],
+        ),
+        (
+            "sign_in_challenges",
+            vec![
+                col("id", "integer", R),
+                col("account_id", "integer", R),
+                col("code_hash", "text", R),
+                col("salt", "text", R),
+                col("created_at", "timestamp", R),
+                col("expires_at", "timestamp", R),
+                col("attempts", "integer", R),
+                col("used_at", "timestamp", N),
+            ],
+        ),
     ];
     let names = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    let indexes: [(&str, &str, &[&str], bool); 19] = [
+    let indexes: [(&str, &str, &[&str], bool); 20] = [
         ("territories_parent_idx", "territories", &["parent_code"], false),
         ("import_batches_fingerprint_key", "import_batches", &["feed", "fingerprint"], true),
         // Partial: current facts with a key only.
@@ -586,8 +633,9 @@ pub fn expected_schema() -> SchemaShape {
         ("break_glass_account_idx", "break_glass", &["account_id", "until"], false),
         // Partial: accesses not reviewed yet only.
         ("break_glass_unreviewed_idx", "break_glass", &["opened_at"], false),
+        ("sign_in_challenges_account_idx", "sign_in_challenges", &["account_id"], false),
     ];
-    let primary_keys: [(&str, &[&str]); 25] = [
+    let primary_keys: [(&str, &[&str]); 27] = [
         ("territory_versions", &["id"]),
         ("family_changes", &["batch_id", "family_id"]),
         ("import_issues", &["batch_id", "line", "seq"]),
@@ -613,6 +661,8 @@ pub fn expected_schema() -> SchemaShape {
         ("account_categories", &["account_id", "category"]),
         ("sessions", &["id_hash"]),
         ("break_glass", &["id"]),
+        ("integration_tokens", &["id"]),
+        ("sign_in_challenges", &["id"]),
     ];
     let fk = |column: &str, ref_table: &str| ForeignKeyShape {
         columns: vec![column.to_owned()],
@@ -656,6 +706,7 @@ pub fn expected_schema() -> SchemaShape {
                 fk("reviewed_by", "accounts"),
             ],
         ),
+        ("sign_in_challenges", vec![fk("account_id", "accounts")]),
     ];
     let check = |column: &str| CheckShape { columns: vec![column.to_owned()] };
     let checks = [

@@ -20,6 +20,7 @@ use crate::records::{
     Backend, FamilyPage, FamilyRecord, MigrationOutcome, NextIds, PageRequest, PersonRecord,
     PopulationChunk, SchemaShape, StoreStats,
 };
+use crate::tokens::TokenStore;
 
 /// Schema management. Opening a store never migrates: the application checks the version and
 /// only `migrate` (or the demo) moves it, all pending steps in one transaction.
@@ -173,6 +174,7 @@ pub trait Store:
     + OfferStore
     + AuditStore
     + AccountStore
+    + TokenStore
     + std::fmt::Debug
 {
 }
@@ -187,6 +189,7 @@ impl<T> Store for T where
         + OfferStore
         + AuditStore
         + AccountStore
+        + TokenStore
         + std::fmt::Debug
 {
 }

@@ -90,3 +90,14 @@ pub trait TokenStore: Send + Sync {
     /// Marks a challenge used; `false` if it was used already (a code works once).
     async fn use_challenge(&self, id: i64, at: OffsetDateTime) -> StoreResult<bool>;
 }
+
+/// A token's sources as stored: a JSON array of strings.
+pub fn encode_sources(sources: &[String]) -> String {
+    serde_json::to_string(sources).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Reads [`encode_sources`]'s text back.
+pub fn decode_sources(text: &str) -> Result<Vec<String>, crate::StoreError> {
+    serde_json::from_str(text)
+        .map_err(|e| crate::StoreError::Corrupt(format!("integration_tokens.sources: {e}")))
+}

@@ -40,6 +40,21 @@ fn may_administer(ctx: &AccessContext) -> bool {
     ctx.principal.actor.starts_with("system:") || ctx.principal.has_role(Role::Administrator)
 }
 
+/// Lets administrators (and the command line) through; records anyone else's attempt.
+pub(crate) async fn require_admin(
+    guard: &Guard,
+    ctx: &AccessContext,
+    action: &str,
+) -> Result<(), AppError> {
+    if may_administer(ctx) {
+        return Ok(());
+    }
+    guard
+        .write(guard.record(ctx, action, Subject::Key("account:*"), Outcome::Denied, None))
+        .await?;
+    Err(AppError::Denied { reason: "access.no_role" })
+}
+
 fn bad_login(reason: &str) -> AppError {
     AppError::InvalidInput { field: "login", code: "account.login", reason: reason.into() }
 }

@@ -76,7 +76,8 @@ impl SignIn {
         self.policy
     }
 
-    /// Checks a login and password from `address` and opens a session.
+    /// Checks a login and password from `address` and opens a session. Staff only: citizens
+    /// go on to a one-time code ([`crate::accounts::CitizenSignIn`]).
     pub async fn sign_in(
         &self,
         login: &str,
@@ -85,32 +86,89 @@ impl SignIn {
         request_id: &str,
         today: Date,
     ) -> Result<SignedIn, AppError> {
+        let account =
+            self.check_password(login, password, address, request_id, AccountKind::Staff).await?;
+        self.open_session(&account, request_id, today).await
+    }
+
+    /// The first factor: `login` and `password` of an account of `kind`, under throttling. An
+    /// unknown login, a wrong password, a disabled account and an account of the other kind all
+    /// fail the same way after the same work, and count as failures.
+    pub(crate) async fn check_password(
+        &self,
+        login: &str,
+        password: &str,
+        address: &str,
+        request_id: &str,
+        kind: AccountKind,
+    ) -> Result<AccountRecord, AppError> {
         let login = normalize_login(login);
         let now = self.clock.now();
-        let since = now - self.policy.throttle_window;
         let (by_account, by_address) = (account_key(&login), address_key(address));
-        let account_failures = self.store.login_failures_since(&by_account, since).await?;
-        let address_failures = self.store.login_failures_since(&by_address, since).await?;
-        let anonymous = AccessContext::new(Principal::nobody("anonymous"), request_id);
-        if account_failures >= self.policy.max_failures_per_account
-            || address_failures >= self.policy.max_failures_per_address
-        {
-            self.audit(&anonymous, None, Outcome::Denied).await?;
-            let minutes = self.policy.throttle_window.whole_minutes();
-            return Err(SignInError::Throttled { minutes }.into());
-        }
+        self.throttle(&by_account, &by_address, request_id).await?;
         let account = self.store.account_by_login(&login).await?;
-        let usable = account.as_ref().filter(|a| a.disabled_at.is_none());
+        let usable = account.as_ref().filter(|a| a.disabled_at.is_none() && a.kind == kind);
         let phc = usable.map(|a| a.password_hash.as_str());
         let ok = self.hasher.verify(password, phc).await?;
-        let Some(account) = usable.filter(|_| ok).cloned() else {
-            self.store.record_login_failure(&[by_account, by_address], now).await?;
-            self.audit(&anonymous, account.as_ref().map(|a| a.id), Outcome::Denied).await?;
-            return Err(SignInError::Failed.into());
-        };
-        self.store.clear_login_failures(&by_account).await?;
+        match usable.filter(|_| ok) {
+            Some(a) => Ok(a.clone()),
+            None => {
+                self.store.record_login_failure(&[by_account, by_address], now).await?;
+                let anonymous = AccessContext::new(Principal::nobody("anonymous"), request_id);
+                self.audit(&anonymous, account.as_ref().map(|a| a.id), Outcome::Denied).await?;
+                Err(SignInError::Failed.into())
+            }
+        }
+    }
+
+    /// Refuses when either key has too many recent failures.
+    pub(crate) async fn throttle(
+        &self,
+        by_account: &str,
+        by_address: &str,
+        request_id: &str,
+    ) -> Result<(), AppError> {
+        let since = self.clock.now() - self.policy.throttle_window;
+        let account_failures = self.store.login_failures_since(by_account, since).await?;
+        let address_failures = self.store.login_failures_since(by_address, since).await?;
+        if account_failures < self.policy.max_failures_per_account
+            && address_failures < self.policy.max_failures_per_address
+        {
+            return Ok(());
+        }
+        let anonymous = AccessContext::new(Principal::nobody("anonymous"), request_id);
+        self.audit(&anonymous, None, Outcome::Denied).await?;
+        let minutes = self.policy.throttle_window.whole_minutes();
+        Err(SignInError::Throttled { minutes }.into())
+    }
+
+    /// Counts a failure of a later factor (a wrong one-time code).
+    pub(crate) async fn record_failure(
+        &self,
+        login: &str,
+        address: &str,
+        account: i64,
+        request_id: &str,
+    ) -> Result<(), AppError> {
+        let keys = [account_key(login), address_key(address)];
+        self.store.record_login_failure(&keys, self.clock.now()).await?;
+        let anonymous = AccessContext::new(Principal::nobody("anonymous"), request_id);
+        self.audit(&anonymous, Some(account), Outcome::Denied).await
+    }
+
+    /// Opens a session for an account whose identity is established — by password here, by a
+    /// one-time code for citizens, or by an external identity provider (the seam for eGov's
+    /// OpenID Connect sign-in). A new session id every time: nothing from before survives.
+    pub async fn open_session(
+        &self,
+        account: &AccountRecord,
+        request_id: &str,
+        today: Date,
+    ) -> Result<SignedIn, AppError> {
+        self.store.clear_login_failures(&account_key(&account.login)).await?;
         let cookie = Secret::generate()?;
         let csrf_token = Secret::generate()?.expose().to_owned();
+        let now = self.clock.now();
         self.store
             .create_session(&NewSession {
                 id_hash: cookie.digest(),
@@ -120,10 +178,18 @@ impl SignIn {
                 csrf_token: csrf_token.clone(),
             })
             .await?;
-        let principal = self.principal(&account, today, now).await?;
+        let principal = self.principal(account, today, now).await?;
         let ctx = AccessContext::new(principal.clone(), request_id);
         self.audit(&ctx, Some(account.id), Outcome::Allowed).await?;
-        Ok(SignedIn { account, principal, cookie, rotated: true, csrf_token })
+        Ok(SignedIn { account: account.clone(), principal, cookie, rotated: true, csrf_token })
+    }
+
+    pub(crate) fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub(crate) fn now(&self) -> OffsetDateTime {
+        self.clock.now()
     }
 
     async fn audit(

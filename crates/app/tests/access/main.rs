@@ -114,12 +114,10 @@ struct Expect {
 }
 
 fn reference(u: &User, action: Action, f: &Fam) -> Option<Expect> {
-    let by_role = u
-        .roles
-        .iter()
-        .any(|(r, k)| roles_for(action).contains(r) && in_subtree(*k, f.territory));
-    let own = u.own == Some(f.id)
-        && matches!(action, Action::Read | Action::Update | Action::AuditRead);
+    let by_role =
+        u.roles.iter().any(|(r, k)| roles_for(action).contains(r) && in_subtree(*k, f.territory));
+    let own =
+        u.own == Some(f.id) && matches!(action, Action::Read | Action::Update | Action::AuditRead);
     let glass = action == Action::Read
         && u.glass == Some(f.id)
         && u.roles.iter().any(|(r, _)| READERS.contains(r));
@@ -131,7 +129,8 @@ fn reference(u: &User, action: Action, f: &Fam) -> Option<Expect> {
     } else {
         u.categories
     };
-    let reveals = Category::ALL.into_iter().any(|c| visible.contains(c) && f.categories.contains(c));
+    let reveals =
+        Category::ALL.into_iter().any(|c| visible.contains(c) && f.categories.contains(c));
     let purpose = action == Action::Read && (reveals || (glass && !by_role && !own));
     Some(Expect { visible, purpose })
 }
@@ -245,7 +244,12 @@ fn users(fams: &[Fam]) -> Vec<User> {
         }
     }
     // Two grants at once, one of them inside the other.
-    out.push(next(vec![(Role::SocialWorker, okrug), (Role::Supervisor, kato(DISTRICT))], all, None, None));
+    out.push(next(
+        vec![(Role::SocialWorker, okrug), (Role::Supervisor, kato(DISTRICT))],
+        all,
+        None,
+        None,
+    ));
     // Citizens: their own family only, with or without a sensitive grant (which they never get
     // from an administrator, but the policy must still hold).
     for f in fams.iter().take(3) {
@@ -317,7 +321,8 @@ impl Matrix {
             if expect.is_some_and(|e| e.purpose) {
                 let r = id("read-purpose");
                 let got = s.read_family(&self.ctx(u, &r, true), f.id).await;
-                let card = got.as_ref().unwrap_or_else(|e| panic!("{who}: read with purpose: {e:?}"));
+                let card =
+                    got.as_ref().unwrap_or_else(|e| panic!("{who}: read with purpose: {e:?}"));
                 check_card(&who, f, expect.unwrap().visible, &card.record);
                 done.push(Done { request: r, outcome: Outcome::Allowed });
             }
@@ -438,7 +443,8 @@ impl Matrix {
         let got = s.count_levels(&self.ctx(u, &r, false), region, KatoLevel::District).await;
         let counted = permitted(Action::Count);
         let aggregate_only = !u.roles.iter().any(|(role, k)| {
-            READERS.contains(role) && all.iter().any(|f| counted.contains(&f.id) && in_subtree(*k, f.territory))
+            READERS.contains(role)
+                && all.iter().any(|f| counted.contains(&f.id) && in_subtree(*k, f.territory))
         }) && u.roles.iter().any(|(role, _)| *role == Role::Analyst);
         let mut expected: BTreeMap<(Kato, Level), u64> = BTreeMap::new();
         for f in all.iter().filter(|f| counted.contains(&f.id)) {
@@ -459,7 +465,11 @@ impl Matrix {
                 assert_eq!(counts.suppressed, aggregate_only, "user {ui}: suppression");
             }
             Err(AppError::Denied { .. }) => {
-                assert!(!reaches(u, Action::Count, region), "user {ui} {:?}: count denied", u.roles);
+                assert!(
+                    !reaches(u, Action::Count, region),
+                    "user {ui} {:?}: count denied",
+                    u.roles
+                );
             }
             Err(e) => panic!("user {ui}: count: {e:?}"),
         }
@@ -472,7 +482,8 @@ impl Matrix {
         static ALL: tokio::sync::OnceCell<Vec<Fam>> = tokio::sync::OnceCell::const_new();
         ALL.get_or_init(|| async {
             let mut out = Vec::new();
-            let (_, page) = self.services.families_in_territory(kato(REGION), None, 1_000).await.unwrap();
+            let (_, page) =
+                self.services.families_in_territory(kato(REGION), None, 1_000).await.unwrap();
             assert!(page.next.is_none());
             for s in page.items {
                 let mut f = self.fam_or_load(s.id).await;
@@ -499,7 +510,8 @@ fn check_card(who: &str, f: &Fam, visible: CategorySet, card: &FamilyRecord) {
     let shown: Vec<_> = card.latest_observations.iter().map(|o| o.id).collect();
     assert_eq!(shown, expected, "{who}: facts on the card");
     for (m, original) in card.members.iter().zip(&f.record.members) {
-        let want = if visible.contains(Category::Disability) { original.person.disability } else { None };
+        let want =
+            if visible.contains(Category::Disability) { original.person.disability } else { None };
         assert_eq!(m.person.disability, want, "{who}: disability of a member");
     }
 }
@@ -515,7 +527,8 @@ async fn every_role_and_scope_sees_exactly_what_the_reference_policy_allows() {
     let fams = families(&store, &known, 24).await;
     let sensitive: BTreeSet<_> = fams.iter().flat_map(|f| f.categories.iter()).collect();
     assert!(sensitive.len() >= 3, "the matrix needs families with sensitive facts: {sensitive:?}");
-    let kinds: BTreeSet<Vec<Category>> = fams.iter().map(|f| f.categories.iter().collect()).collect();
+    let kinds: BTreeSet<Vec<Category>> =
+        fams.iter().map(|f| f.categories.iter().collect()).collect();
     assert!(fams.iter().any(|f| f.categories.is_empty()), "{kinds:?}");
     let users = users(&fams);
     let matrix = Arc::new(Matrix { services, fams });

@@ -18,4 +18,5 @@ pub mod migrate;
 pub mod offers;
 pub mod serve;
 pub mod stats;
+pub mod token;
 pub mod user;

@@ -24,7 +24,8 @@ pub async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()
         .map_err(|_| anyhow::anyhow!("--language must be kk, ru or en, not {:?}", args.language))?;
     if !args.addr.ip().is_loopback() {
         eprintln!(
-            "warning: listening on {}, which is not loopback; there is no access control yet",
+            "warning: listening on {}, which is not loopback: put HTTPS in front, since session \
+             cookies are sent over HTTPS only",
             args.addr
         );
     }
@@ -44,9 +45,8 @@ pub async fn serve(store: Arc<dyn Store>, args: &ServeArgs) -> anyhow::Result<()
 }
 
 /// The background job, every `every`: once a day assesses every family, re-assesses the
-/// families whose facts changed, turns
-/// unanswered offers past their day into follow-up tasks, and hands new messages to the outbox
-/// file if there is one.
+/// families whose facts changed, turns unanswered offers past their day into follow-up tasks,
+/// forgets ended sessions, and hands new messages to the outbox file if there is one.
 async fn reassess(services: Services, every: Duration, outbox: Option<std::path::PathBuf>) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -81,6 +81,12 @@ async fn reassess(services: Services, every: Duration, outbox: Option<std::path:
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(code = e.code(), "expiring offers failed: {e}"),
+        }
+        // Sessions past their timeouts and failed sign-ins past the throttling window.
+        match services.sign_in().purge().await {
+            Ok(n) if n > 0 => tracing::info!(rows = n, "purged ended sessions and old failures"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(code = e.code(), "purging sessions failed: {e}"),
         }
         if let Some(path) = &outbox {
             match crate::commands::offers::deliver_to_file(&services, path).await {
