@@ -11,8 +11,10 @@ mod load;
 mod report;
 mod scan;
 mod summary;
+pub(crate) mod upload;
 
 pub use dry_run::{DryRunOptions, dry_run};
 pub use load::{ImportOptions, import};
 pub use report::REPORT_COLUMNS;
 pub use summary::{ImportSummary, Run, default_report_path};
+pub use upload::Spool;

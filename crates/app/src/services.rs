@@ -195,6 +195,28 @@ impl Services {
         crate::import::import(self.store.clone(), self.clock, today, path, source, options).await
     }
 
+    /// Imports a file an agency's system uploaded with an integration token, limited to the
+    /// token's sources and territory.
+    pub async fn upload_feed(
+        &self,
+        presented_token: &str,
+        source: &str,
+        spool: crate::import::Spool,
+        request_id: &str,
+    ) -> Result<ImportSummary, AppError> {
+        crate::import::upload::upload(
+            self.store.clone(),
+            &self.tokens(),
+            self.clock,
+            self.today(),
+            presented_token,
+            source,
+            spool,
+            request_id,
+        )
+        .await
+    }
+
     /// Import batches of every kind with their outcome, newest first: at most `limit` (capped at
     /// [`BatchPageRequest::MAX_LIMIT`]) with ids below `before`.
     pub async fn batches(

@@ -64,6 +64,7 @@ pub static RECORD_CODES: &[&str] = &[
     "row.needs_matching",
     "row.unknown_person",
     "row.no_family",
+    "row.out_of_territory",
     "row.duplicate",
 ];
 

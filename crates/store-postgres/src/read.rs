@@ -178,6 +178,28 @@ impl PopulationStore for PostgresStore {
         u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("count is {n}")))
     }
 
+    async fn family_territories(&self, ids: &[FamilyId]) -> StoreResult<Vec<(FamilyId, Kato)>> {
+        let ids: Vec<i64> = ids.iter().map(|f| f.0).collect();
+        let rows: Vec<(i64, i32)> = sqlx::query_as(
+            "SELECT id, territory_code FROM families WHERE id = ANY($1) ORDER BY id",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(fail("reading families' territories"))?;
+        rows.into_iter()
+            .map(|(id, code)| {
+                u32::try_from(code)
+                    .ok()
+                    .and_then(|c| Kato::from_u32(c).ok())
+                    .map(|k| (FamilyId(id), k))
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!("families.territory_code of family {id}"))
+                    })
+            })
+            .collect()
+    }
+
     async fn stats(&self) -> StoreResult<StoreStats> {
         let row = sqlx::query(population::STATS)
             .fetch_one(&self.pool)

@@ -200,6 +200,38 @@ pub(crate) fn count_families_in_territory(conn: &Connection, root: Kato) -> Stor
     Ok(n.unsigned_abs())
 }
 
+/// Ids per statement (one parameter each).
+const IDS_PER_QUERY: usize = 500;
+
+pub(crate) fn family_territories(
+    conn: &Connection,
+    ids: &[FamilyId],
+) -> StoreResult<Vec<(FamilyId, Kato)>> {
+    let mut wanted: Vec<i64> = ids.iter().map(|f| f.0).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut out = Vec::with_capacity(wanted.len());
+    for part in wanted.chunks(IDS_PER_QUERY) {
+        let marks = vec!["?"; part.len()].join(",");
+        let sql =
+            format!("SELECT id, territory_code FROM families WHERE id IN ({marks}) ORDER BY id");
+        let mut st = conn.prepare_cached(&sql).map_err(store_error)?;
+        let mut rows = st.query(rusqlite::params_from_iter(part)).map_err(store_error)?;
+        while let Some(row) = rows.next().map_err(store_error)? {
+            let id: i64 = row.get(0).map_err(store_error)?;
+            let code: i64 = row.get(1).map_err(store_error)?;
+            let kato =
+                u32::try_from(code).ok().and_then(|c| Kato::from_u32(c).ok()).ok_or_else(|| {
+                    shanyraq_store::StoreError::Corrupt(format!(
+                        "families.territory_code of family {id}"
+                    ))
+                })?;
+            out.push((FamilyId(id), kato));
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) fn stats(conn: &Connection) -> StoreResult<StoreStats> {
     let tx = conn.unchecked_transaction().map_err(store_error)?;
     let counts: [i64; 6] = tx

@@ -248,6 +248,11 @@ impl PopulationStore for SqliteStore {
         self.read(move |conn| read::count_families_in_territory(conn, root)).await
     }
 
+    async fn family_territories(&self, ids: &[FamilyId]) -> StoreResult<Vec<(FamilyId, Kato)>> {
+        let ids = ids.to_vec();
+        self.read(move |conn| read::family_territories(conn, &ids)).await
+    }
+
     async fn stats(&self) -> StoreResult<StoreStats> {
         self.read(read::stats).await
     }

@@ -208,6 +208,7 @@ macro_rules! store_contract_tests {
             current_members_follow_the_requested_day,
             page_size_is_capped,
             count_families_in_territory,
+            family_territories_name_each_known_family_once,
             next_ids_follow_inserts,
             conflicting_chunk_changes_nothing,
             stats_count_rows,
@@ -1264,6 +1265,23 @@ pub async fn count_families_in_territory(store: &dyn Store) {
     for (root, n) in cases {
         assert_eq!(store.count_families_in_territory(kato(root)).await.unwrap(), n, "under {root}");
     }
+}
+
+/// Territories of the families asked for that exist, in id order, each once.
+pub async fn family_territories_name_each_known_family_once(store: &dyn Store) {
+    let _ = loaded(store).await;
+    assert!(store.family_territories(&[]).await.unwrap().is_empty());
+    let asked = [F_KIM, FamilyId(999), F_SERIKBAYEV, F_KIM];
+    let found = store.family_territories(&asked).await.unwrap();
+    let ids: Vec<FamilyId> = found.iter().map(|(f, _)| *f).collect();
+    assert_eq!(ids, [F_SERIKBAYEV, F_KIM]);
+    for (family, territory) in found {
+        let card = store.family(family).await.unwrap().unwrap();
+        assert_eq!(territory, card.family.address.territory, "family {family}");
+    }
+    // More than one statement's worth of ids.
+    let many: Vec<FamilyId> = (1..=1_200).map(FamilyId).collect();
+    assert_eq!(store.family_territories(&many).await.unwrap().len(), 6);
 }
 
 /// The next free keys are one past the greatest stored ones.

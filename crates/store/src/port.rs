@@ -82,6 +82,8 @@ pub trait PopulationStore: Send + Sync {
     async fn families_in_territory(&self, root: Kato, page: PageRequest)
     -> StoreResult<FamilyPage>;
     async fn count_families_in_territory(&self, root: Kato) -> StoreResult<u64>;
+    /// The territory of each of `ids` that exists, in id order, each once.
+    async fn family_territories(&self, ids: &[FamilyId]) -> StoreResult<Vec<(FamilyId, Kato)>>;
     async fn stats(&self) -> StoreResult<StoreStats>;
     /// Refreshes the query planner's statistics after a large load, so that the first reads
     /// after it get index plans (PostgreSQL plans a freshly loaded table as if it were tiny).

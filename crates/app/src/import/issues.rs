@@ -25,6 +25,8 @@ pub(crate) enum Waiting {
     No,
     /// The row's reason; its line shows the masked IIN (empty when there is none).
     Yes(PendingReason),
+    /// Not kept at all: the row's family lies outside the territory the upload may touch.
+    OutOfTerritory,
 }
 
 /// The lines of one row in report order: its refusals or why it waits for matching, then its
@@ -39,13 +41,20 @@ pub(crate) fn row_issues(
     if let Outcome::Rejected { problems, .. } = outcome {
         out.extend(problems.iter().map(|p| problem(line, IssueVerdict::Rejected, p)));
     }
-    if let Waiting::Yes(reason) = waiting {
-        let code = match reason {
-            PendingReason::NoIin => "row.needs_matching",
-            PendingReason::UnknownPerson => "row.unknown_person",
-            PendingReason::NoFamily => "row.no_family",
-        };
-        out.push(issue(line, IssueVerdict::NeedsMatching, "iin", masked_iin, code, vec![]));
+    match waiting {
+        Waiting::Yes(reason) => {
+            let code = match reason {
+                PendingReason::NoIin => "row.needs_matching",
+                PendingReason::UnknownPerson => "row.unknown_person",
+                PendingReason::NoFamily => "row.no_family",
+            };
+            out.push(issue(line, IssueVerdict::NeedsMatching, "iin", masked_iin, code, vec![]));
+        }
+        Waiting::OutOfTerritory => {
+            let code = "row.out_of_territory";
+            out.push(issue(line, IssueVerdict::Rejected, "iin", masked_iin, code, vec![]));
+        }
+        Waiting::No => {}
     }
     out.extend(outcome.warnings().iter().map(|p| problem(line, IssueVerdict::Warning, p)));
     renumber(&mut out);

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use shanyraq_domain::indicators::Subject;
-use shanyraq_domain::{BatchId, Iin, Observation, Source};
+use shanyraq_domain::{BatchId, FamilyId, Iin, Kato, Observation, Source};
 use shanyraq_feeds::read::ReadOptions;
 use shanyraq_feeds::validate::mask::mask_iin;
 use shanyraq_feeds::validate::{Fact, Outcome};
@@ -43,11 +43,19 @@ pub struct ImportOptions {
     pub read: ReadOptions,
     /// Data rows per transaction: an interruption loses at most this many rows' work.
     pub chunk_rows: usize,
+    /// Only families in this territory subtree may be touched (an agency's token is scoped so):
+    /// a row whose family lives elsewhere is refused with `row.out_of_territory`.
+    pub territory: Option<Kato>,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { report: None, read: ReadOptions::default(), chunk_rows: 20_000 }
+        ImportOptions {
+            report: None,
+            read: ReadOptions::default(),
+            chunk_rows: 20_000,
+            territory: None,
+        }
     }
 }
 
@@ -168,7 +176,8 @@ async fn load_rows(
     // validating; resolving people and building the chunk; writing it.
     let (read_tx, mut read_rx) = mpsc::channel::<ReadChunk>(QUEUE);
     let (built_tx, mut built_rx) = mpsc::channel::<FeedChunk>(QUEUE);
-    let mut builder = ChunkBuilder::new(store.clone(), &feed, batch.batch.id, today);
+    let mut builder =
+        ChunkBuilder::new(store.clone(), &feed, batch.batch.id, today, options.territory);
     let skip = u64::try_from(batch.counts.rows_read).unwrap_or(0);
     let chunk_rows = options.chunk_rows.max(1);
     let path = path.to_owned();
@@ -269,10 +278,19 @@ struct ChunkBuilder {
     repeat_note: RepeatNote,
     today: Date,
     resolved: HashMap<Iin, Option<ResolvedPerson>>,
+    /// The subtree rows may touch, if limited, and the territories of families seen so far.
+    territory: Option<Kato>,
+    family_territory: HashMap<FamilyId, Kato>,
 }
 
 impl ChunkBuilder {
-    fn new(store: Arc<dyn Store>, feed: &OpenedFeed, batch: BatchId, today: Date) -> Self {
+    fn new(
+        store: Arc<dyn Store>,
+        feed: &OpenedFeed,
+        batch: BatchId,
+        today: Date,
+        territory: Option<Kato>,
+    ) -> Self {
         ChunkBuilder {
             store,
             batch,
@@ -282,17 +300,20 @@ impl ChunkBuilder {
             repeat_note: issues::repeat_note(&feed.key_columns()),
             today,
             resolved: HashMap::new(),
+            territory,
+            family_territory: HashMap::new(),
         }
     }
 
     /// The chunk to write; the writer fills in `rows_before` and `written_at`.
     async fn build(&mut self, chunk: ReadChunk) -> Result<FeedChunk, AppError> {
         self.resolve(&chunk.valid).await?;
-        let ReadChunk { rows_read, rejected, mut issues, valid } = chunk;
+        let ReadChunk { rows_read, mut rejected, mut issues, valid } = chunk;
         let mut rows = Vec::with_capacity(valid.len());
         let mut pending = Vec::new();
         for row in valid {
             let (waiting, masked) = self.place(&row, &mut rows, &mut pending);
+            rejected += i64::from(waiting == Waiting::OutOfTerritory);
             let row_issues = issues::row_issues(&row.outcome, waiting, &masked);
             // A row that does not wait is the one `place` just put among the facts: its repeat
             // note, if the store gives it one, follows these lines.
@@ -332,8 +353,30 @@ impl ChunkBuilder {
             self.resolved.clear();
         }
         let found = self.store.resolve_persons(&missing, self.today).await?;
+        if self.territory.is_some() {
+            let mut families: Vec<FamilyId> = found
+                .iter()
+                .filter_map(|r| r.and_then(|r| r.family))
+                .filter(|f| !self.family_territory.contains_key(f))
+                .collect();
+            families.sort_unstable();
+            families.dedup();
+            if self.family_territory.len() + families.len() > RESOLVED_CACHE_MAX {
+                self.family_territory.clear();
+            }
+            self.family_territory.extend(self.store.family_territories(&families).await?);
+        }
         self.resolved.extend(missing.into_iter().zip(found));
         Ok(())
+    }
+
+    /// Whether rows may touch `family`: always without a territory limit; with one, when the
+    /// family lives inside it.
+    fn may_touch(&self, family: FamilyId) -> bool {
+        match self.territory {
+            None => true,
+            Some(root) => self.family_territory.get(&family).is_some_and(|t| root.contains(*t)),
+        }
     }
 
     /// Puts a valid row among the facts to write or the rows kept for matching; returns why it
@@ -349,6 +392,11 @@ impl ChunkBuilder {
                 let text = iin.to_string();
                 let resolved = self.resolved.get(iin).copied().flatten();
                 let reason = match resolved {
+                    Some(ResolvedPerson { family: Some(family), .. })
+                        if !self.may_touch(family) =>
+                    {
+                        return (Waiting::OutOfTerritory, mask_iin(&text));
+                    }
                     Some(ResolvedPerson { person, family: Some(family) }) => {
                         let about = match self.subject {
                             Subject::Person => Some(person),

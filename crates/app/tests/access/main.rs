@@ -10,6 +10,7 @@
 mod common;
 
 mod accounts;
+mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

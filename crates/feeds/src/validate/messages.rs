@@ -306,6 +306,14 @@ pub static MESSAGES: &[Message] = &[
          сопоставления",
         "The person with this IIN belongs to no family today: the row is kept to be matched",
     ),
+    m(
+        "row.out_of_territory",
+        "Бұл ЖСН бар адамның отбасы жүктеуге рұқсат берілген аумақтан тыс тұрады: жол қабылданбады",
+        "Семья человека с этим ИИН живёт вне территории, на которую дан доступ для загрузки: \
+         строка отклонена",
+        "The family of the person with this IIN lives outside the territory this upload may \
+         touch: the row is refused",
+    ),
 ];
 
 /// The report code and message arguments for a record the reader refused. Arguments never
