@@ -204,17 +204,9 @@ impl Services {
         spool: crate::import::Spool,
         request_id: &str,
     ) -> Result<ImportSummary, AppError> {
-        crate::import::upload::upload(
-            self.store.clone(),
-            &self.tokens(),
-            self.clock,
-            self.today(),
-            presented_token,
-            source,
-            spool,
-            request_id,
-        )
-        .await
+        let token = self.tokens().authenticate(presented_token, source, request_id).await?;
+        let store = self.store.clone();
+        crate::import::upload::upload(store, self.clock, self.today(), &token, source, spool).await
     }
 
     /// Import batches of every kind with their outcome, newest first: at most `limit` (capped at

@@ -6,12 +6,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use shanyraq_store::Store;
+use shanyraq_store::{Store, TokenRecord};
 use time::Date;
 
 use super::load::{ImportOptions, import};
 use super::summary::ImportSummary;
-use crate::accounts::{Secret, Tokens};
+use crate::accounts::Secret;
 use crate::clock::Clock;
 use crate::error::AppError;
 
@@ -67,18 +67,15 @@ impl Drop for Spool {
     }
 }
 
-/// Imports a spooled upload for `source` with the token `presented`.
+/// Imports a spooled upload for `source`, sent with `token` (already authenticated for it).
 pub async fn upload(
     store: Arc<dyn Store>,
-    tokens: &Tokens,
     clock: Clock,
     today: Date,
-    presented: &str,
+    token: &TokenRecord,
     source: &str,
     mut spool: Spool,
-    request_id: &str,
 ) -> Result<ImportSummary, AppError> {
-    let token = tokens.authenticate(presented, source, request_id).await?;
     let path = spool.finish()?;
     let options = ImportOptions {
         report: Some(spool.dir.join("report.csv")),

@@ -65,8 +65,7 @@ async fn uploads_import_only_families_inside_the_tokens_territory() {
         let store = store.clone();
         async move {
             store.family(f).await.unwrap().unwrap().latest_observations.iter().any(|o| {
-                o.observation.indicator.as_str() == "income.wage"
-                    && o.observation.batch == batch
+                o.observation.indicator.as_str() == "income.wage" && o.observation.batch == batch
             })
         }
     };
@@ -77,7 +76,8 @@ async fn uploads_import_only_families_inside_the_tokens_territory() {
     assert_eq!(head.record.actor, format!("token:{}", token.id));
 
     // Another source, a wrong token, a revoked one and an expired one are all refused alike.
-    let refused = |r: Result<_, AppError>| matches!(r, Err(AppError::Denied { reason: "token.invalid" }));
+    let refused =
+        |r: Result<_, AppError>| matches!(r, Err(AppError::Denied { reason: "token.invalid" }));
     assert!(refused(s.upload_feed(secret.expose(), "police", spool(&csv), "r2").await));
     assert!(refused(s.upload_feed(&"0".repeat(64), "income", spool(&csv), "r3").await));
     assert!(refused(s.upload_feed("not a token", "income", spool(&csv), "r4").await));
@@ -87,7 +87,10 @@ async fn uploads_import_only_families_inside_the_tokens_territory() {
     assert!(!s.tokens().revoke(&system(), "tax-atbasar").await.unwrap());
     assert!(refused(s.upload_feed(secret.expose(), "income", spool(&csv), "r6").await));
     let head = store.audit_head().await.unwrap().unwrap();
-    assert_eq!((head.record.action.as_str(), head.record.outcome), ("feed.upload", Outcome::Denied));
+    assert_eq!(
+        (head.record.action.as_str(), head.record.outcome),
+        ("feed.upload", Outcome::Denied)
+    );
     let listed = s.tokens().list(&system()).await.unwrap();
     assert!(listed[0].revoked_at.is_some() && listed[0].last_used_at.is_some());
 }
