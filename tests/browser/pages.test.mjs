@@ -45,10 +45,19 @@ const DEFAULT_LANG = process.env.DEFAULT_LANG || 'kk';
  */
 const DEMO_LOGIN = process.env.DEMO_LOGIN || 'school_specialist';
 const DEMO_PASSWORD = process.env.DEMO_PASSWORD || `${DEMO_LOGIN}-demo-pass`;
+/** The demo's supervisor of the same district: the staff role that may see who opened a family. */
+const SUPERVISOR_LOGIN = process.env.SUPERVISOR_LOGIN || 'supervisor';
+
+/**
+ * A code on its way, as the citizen's first sign-in step leaves it in the browser: challenge 1,
+ * sent to a phone ending in 1234. The code form shows with it; only answering checks it.
+ */
+const CODE_PENDING = [{ name: '__Host-shanyraq-challenge', value: '1.1234' }];
 
 /**
  * The pages, each in a fresh browser context (no cookie from an earlier page); those marked
- * `signedIn` start with the cookies of a signed-in session.
+ * `signedIn` start with the cookies of a signed-in session (of the demo account `DEMO_LOGIN`, or
+ * of the login `signedIn` names), and those with `cookies` with these cookies too.
  */
 const PAGES = [
   { name: 'start-default', path: '/', lang: DEFAULT_LANG, status: 200 },
@@ -62,6 +71,12 @@ const PAGES = [
   { name: 'sign-in-kk', path: '/sign-in?lang=kk', lang: 'kk', status: 200 },
   { name: 'sign-in-ru', path: '/sign-in?lang=ru', lang: 'ru', status: 200 },
   { name: 'sign-in-en', path: '/sign-in?lang=en', lang: 'en', status: 200 },
+  { name: 'sign-in-citizen-kk', path: '/sign-in/citizen?lang=kk', lang: 'kk', status: 200 },
+  { name: 'sign-in-citizen-ru', path: '/sign-in/citizen?lang=ru', lang: 'ru', status: 200 },
+  { name: 'sign-in-citizen-en', path: '/sign-in/citizen?lang=en', lang: 'en', status: 200 },
+  { name: 'sign-in-code-kk', path: '/sign-in/code?lang=kk', lang: 'kk', status: 200, cookies: CODE_PENDING },
+  { name: 'sign-in-code-ru', path: '/sign-in/code?lang=ru', lang: 'ru', status: 200, cookies: CODE_PENDING },
+  { name: 'sign-in-code-en', path: '/sign-in/code?lang=en', lang: 'en', status: 200, cookies: CODE_PENDING },
   // Without a session a family page leads to signing in.
   { name: 'family-anonymous', path: '/families/1', lang: DEFAULT_LANG, status: 200 },
   { name: 'family-default', path: '/families/1', lang: DEFAULT_LANG, status: 200, signedIn: true },
@@ -69,6 +84,11 @@ const PAGES = [
   { name: 'family-ru', path: '/families/1?lang=ru', lang: 'ru', status: 200, signedIn: true },
   { name: 'family-en', path: '/families/1?lang=en', lang: 'en', status: 200, signedIn: true },
   { name: 'family-for-family-kk', path: '/families/1?audience=family&lang=kk', lang: 'kk', status: 200, signedIn: true },
+  // Who looked at the family's data: for supervisors (and the family), not for other staff.
+  { name: 'access-log-kk', path: '/families/1/access-log?lang=kk', lang: 'kk', status: 200, signedIn: SUPERVISOR_LOGIN },
+  { name: 'access-log-ru', path: '/families/1/access-log?lang=ru', lang: 'ru', status: 200, signedIn: SUPERVISOR_LOGIN },
+  { name: 'access-log-en', path: '/families/1/access-log?lang=en', lang: 'en', status: 200, signedIn: SUPERVISOR_LOGIN },
+  { name: 'access-log-denied', path: '/families/1/access-log', lang: DEFAULT_LANG, status: 403, signedIn: true },
   // A family that does not exist reads like one the account may not open.
   { name: 'family-unknown', path: '/families/999999999', lang: DEFAULT_LANG, status: 403, signedIn: true },
   { name: 'not-found-default', path: '/no-such-page', lang: DEFAULT_LANG, status: 404 },
@@ -82,8 +102,8 @@ const VIEWPORTS = [
 ];
 
 let browser;
-/** The cookies of a signed-in session, as Playwright keeps them. */
-let signedInState;
+/** The cookies of a signed-in session per login, as Playwright keeps them. */
+const signedInStates = new Map();
 
 before(async () => {
   browser = await chromium.launch({
@@ -102,14 +122,15 @@ before(async () => {
   });
 });
 
-/** Signs in through the form in a fresh context; the context's state afterwards. */
-async function signIn() {
+/** Signs `login` in through the form in a fresh context; the context's state afterwards. */
+async function signIn(login) {
+  const password = login === DEMO_LOGIN ? DEMO_PASSWORD : `${login}-demo-pass`;
   const context = await browser.newContext({ locale: 'en-US' });
   try {
     const page = await context.newPage();
     await page.goto(new URL('/sign-in?next=/families/1', base).href);
-    await page.fill('#login', DEMO_LOGIN);
-    await page.fill('#password', DEMO_PASSWORD);
+    await page.fill('#login', login);
+    await page.fill('#password', password);
     await Promise.all([page.waitForURL(/\/families\/1$/), page.click('form.form button[type="submit"]')]);
     return await context.storageState();
   } finally {
@@ -117,9 +138,17 @@ async function signIn() {
   }
 }
 
-/** The Cookie header of the signed-in session, for requests made outside the browser. */
-function sessionCookieHeader() {
-  return signedInState.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+/** The signed-in state of `signedIn` (a page spec's field): `true` is the demo account. */
+async function signedInState(signedIn) {
+  const login = signedIn === true ? DEMO_LOGIN : signedIn;
+  if (!signedInStates.has(login)) signedInStates.set(login, await signIn(login));
+  return signedInStates.get(login);
+}
+
+/** The Cookie header of a page spec's session and cookies, for requests made outside the browser. */
+async function cookieHeader(spec) {
+  const cookies = spec.signedIn ? (await signedInState(spec.signedIn)).cookies : [];
+  return [...cookies, ...(spec.cookies ?? [])].map((c) => `${c.name}=${c.value}`).join('; ');
 }
 
 after(async () => {
@@ -127,11 +156,15 @@ after(async () => {
 });
 
 /** Opens `path` in a fresh context, recording requests and console errors. */
-async function open(path, { locale = 'en-US', screen = VIEWPORTS[0], signedIn = false } = {}) {
+async function open(path, { locale = 'en-US', screen = VIEWPORTS[0], signedIn = false, cookies = [] } = {}) {
   const { viewport, isMobile = false, hasTouch = false } = screen;
-  if (signedIn && !signedInState) signedInState = await signIn();
-  const storageState = signedIn ? signedInState : undefined;
+  const storageState = signedIn ? await signedInState(signedIn) : undefined;
   const context = await browser.newContext({ locale, viewport, isMobile, hasTouch, storageState });
+  if (cookies.length > 0) {
+    await context.addCookies(
+      cookies.map((c) => ({ ...c, domain: base.hostname, path: '/', secure: true, httpOnly: true, sameSite: 'Strict' })),
+    );
+  }
   const page = await context.newPage();
   const foreign = [];
   const consoleErrors = [];
@@ -161,6 +194,7 @@ async function checkPage(spec, screen) {
     locale: 'de-DE',
     screen,
     signedIn: spec.signedIn,
+    cookies: spec.cookies,
   });
   try {
     assert.equal(response.status(), spec.status);
@@ -239,10 +273,10 @@ describe('valid HTML', () => {
     try {
       /** File name → the page's path on the server. */
       const pages = new Map();
-      if (!signedInState) signedInState = await signIn();
       for (const spec of PAGES) {
         const headers = { 'Accept-Language': 'de-DE' };
-        if (spec.signedIn) headers.Cookie = sessionCookieHeader();
+        const cookie = await cookieHeader(spec);
+        if (cookie) headers.Cookie = cookie;
         const response = await fetch(new URL(spec.path, base), { headers });
         assert.equal(response.status, spec.status, spec.path);
         const name = `${spec.name}.html`;

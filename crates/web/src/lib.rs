@@ -4,10 +4,12 @@
 //! This crate talks only to the application layer (`shanyraq_app::Services`); it knows nothing
 //! of SQL or of which store backend runs underneath.
 
+mod access_log;
 pub mod api;
 mod assets;
 pub mod auth;
 mod baseline;
+mod citizen_sign_in;
 pub mod docs;
 mod error;
 mod extract;
@@ -36,10 +38,13 @@ pub struct WebConfig {
     /// `http://localhost` as secure too, so the demo keeps this on; turn it off only to serve
     /// plain HTTP on another address.
     pub secure_cookies: bool,
+    /// Whether the law of the deployment lets citizens see the names of the staff who opened
+    /// their data. Off, the access log names the organisation and role only.
+    pub show_staff_names: bool,
 }
 
 impl Default for WebConfig {
     fn default() -> WebConfig {
-        WebConfig { default_language: Lang::Kk, secure_cookies: true }
+        WebConfig { default_language: Lang::Kk, secure_cookies: true, show_staff_names: false }
     }
 }

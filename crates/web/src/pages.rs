@@ -101,6 +101,8 @@ struct FamilyPage {
     places: Vec<Place>,
     audience: AudienceChoice,
     assessment: Option<AssessmentSection>,
+    /// Who looked at the family's data; the page itself decides who may see it.
+    access_log_href: String,
 }
 
 #[derive(Template)]
@@ -184,7 +186,7 @@ pub async fn family(
             };
         let assessment = state.services.assessment(id).await?.map(|view| {
             let e = explain(&view.assessment, &view.methodology, lang.into(), audience);
-            let e = without_hidden(e, &view.methodology, visible);
+            let e = without_hidden(e, &view.methodology, visible, audience);
             AssessmentSection::new(&view, &e, lang)
         });
         Ok::<_, AppError>((places, assessment))
@@ -214,6 +216,7 @@ pub async fn family(
         places,
         audience: AudienceChoice::new(id.0, audience, purpose_query.as_deref()),
         assessment,
+        access_log_href: format!("/families/{id}/access-log"),
     };
     html(StatusCode::OK, &page)
 }

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::MatchedPath;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::Request;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderValue, REFERRER_POLICY, VARY,
@@ -19,8 +19,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::WebConfig;
+use crate::access_log;
 use crate::api;
 use crate::auth;
+use crate::citizen_sign_in;
 use crate::docs::DocsModel;
 use crate::error::localize_errors;
 use crate::pages;
@@ -47,10 +49,16 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/territories/{kato}/families", get(api::families_in_territory))
         .route("/families/{id}", get(api::family))
         .route("/families/{id}/assessment", get(api::assessment::family_assessment))
+        .route("/families/{id}/access-log", get(api::access_log::family_access_log))
         .route("/stats/levels", get(api::assessment::level_stats))
         .route("/persons/{iin}", get(api::person))
         .route("/batches", get(api::batches::list))
         .route("/batches/{id}", get(api::batches::one))
+        .route(
+            "/feeds/{source}/batches",
+            post(api::uploads::upload)
+                .layer(DefaultBodyLimit::max(api::uploads::MAX_UPLOAD_BYTES + 1)),
+        )
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
@@ -63,7 +71,10 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/api/openapi.json", get(api::openapi_json))
         .route("/api/docs", get(pages::docs))
         .route("/families/{id}", get(pages::family))
+        .route("/families/{id}/access-log", get(access_log::page))
         .route("/sign-in", get(sign_in::page).post(sign_in::submit))
+        .route("/sign-in/citizen", get(citizen_sign_in::page).post(citizen_sign_in::submit))
+        .route("/sign-in/code", get(citizen_sign_in::code_page).post(citizen_sign_in::code_submit))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/sign-out-everywhere", post(sign_in::sign_out_everywhere))
         .route("/assets/{file}", get(pages::asset))

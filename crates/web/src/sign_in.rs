@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::{Form, http::Extensions};
 use serde::Deserialize;
 use shanyraq_app::AppError;
-use shanyraq_app::accounts::{Secret, SignInError};
+use shanyraq_app::accounts::{Secret, SignInError, SignedIn};
 
 use crate::auth::{
     RequestId, Session, client_address, cookie_value, csrf_cookie_name, csrf_matches, local_next,
@@ -72,7 +72,7 @@ pub struct TokenForm {
 
 /// The double-submit token of the sign-in form: the one the browser holds, when it is one the
 /// server could have given, else a fresh one.
-fn form_token(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn form_token(state: &AppState, headers: &HeaderMap) -> String {
     cookie_value(headers, csrf_cookie_name(&state.config))
         .and_then(Secret::from_client)
         .or_else(|| Secret::generate().ok())
@@ -82,13 +82,21 @@ fn form_token(state: &AppState, headers: &HeaderMap) -> String {
 
 /// The sign-in page, with the token cookie set and nothing cached.
 fn sign_in_response(state: &AppState, status: StatusCode, page: &SignInPage) -> Response {
+    form_response(state, status, page, &page.csrf)
+}
+
+/// A page with a sign-in form whose token is `csrf`: the token cookie set, nothing cached.
+pub(crate) fn form_response(
+    state: &AppState,
+    status: StatusCode,
+    page: &impl Template,
+    csrf: &str,
+) -> Response {
     let mut response = html(status, page);
     let headers = response.headers_mut();
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.append(
-        SET_COOKIE,
-        set_cookie(&state.config, csrf_cookie_name(&state.config), Some(&page.csrf)),
-    );
+    headers
+        .append(SET_COOKIE, set_cookie(&state.config, csrf_cookie_name(&state.config), Some(csrf)));
     response
 }
 
@@ -163,14 +171,24 @@ pub async fn submit(
         }
         Err(e) => return error_page(lang, &ApiError::from(e)),
     };
-    // A session the browser already had ends here: signing in always starts a new one.
+    start_session(&state, &headers, &signed_in, &page.next).await
+}
+
+/// 303 to `next` with the session `signed_in` in its cookie; a session the browser already had
+/// ends here: signing in always starts a new one.
+pub(crate) async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    signed_in: &SignedIn,
+    next: &str,
+) -> Response {
     let session_name = session_cookie_name(&state.config);
-    if let Some(old) = cookie_value(&headers, session_name).and_then(Secret::from_client)
+    if let Some(old) = cookie_value(headers, session_name).and_then(Secret::from_client)
         && let Err(e) = state.services.sign_in().sign_out(&old).await
     {
         tracing::warn!(code = e.code(), "could not end the previous session");
     }
-    let mut response = redirect(&page.next);
+    let mut response = redirect(next);
     let out = response.headers_mut();
     out.append(
         SET_COOKIE,
@@ -182,7 +200,7 @@ pub async fn submit(
 }
 
 /// The status and words of a failed sign-in.
-fn sign_in_error(lang: Lang, e: SignInError) -> (StatusCode, String) {
+pub(crate) fn sign_in_error(lang: Lang, e: SignInError) -> (StatusCode, String) {
     match e {
         SignInError::Failed => (StatusCode::UNAUTHORIZED, t(lang, "err-auth-failed")),
         SignInError::Throttled { minutes } => (

@@ -292,6 +292,15 @@ fn population() -> PopulationChunk {
     spouse.language = Some(shanyraq_domain::Language::Kk);
     let mut child = person(3, None, "Серікұлы", "Нұрлан", date!(2015 - 06 - 01), Sex::Male);
     child.iin_as_reported = Some("150601500019".into());
+    let mut second_pass = person(
+        4,
+        Some(SECOND_PASS_IIN.parse().unwrap()),
+        "Иванова",
+        "Анна",
+        date!(2006 - 12 - 11),
+        Sex::Female,
+    );
+    second_pass.phone = Some("+7 701 555 1234".into());
     let persons = vec![
         person(
             1,
@@ -303,14 +312,7 @@ fn population() -> PopulationChunk {
         ),
         spouse,
         child,
-        person(
-            4,
-            Some(SECOND_PASS_IIN.parse().unwrap()),
-            "Иванова",
-            "Анна",
-            date!(2006 - 12 - 11),
-            Sex::Female,
-        ),
+        second_pass,
         person(5, None, "Өмірзақов", "Қанат", date!(1960 - 01 - 05), Sex::Male),
         person(6, None, "Ғалымов", "Үмбет", date!(1990 - 04 - 04), Sex::Male),
         person(7, None, "Петров", "Пётр", date!(1970 - 07 - 07), Sex::Male),
@@ -631,7 +633,19 @@ fn visible_text(html: &str) -> String {
 #[tokio::test]
 async fn an_assessment_explains_the_level_and_keeps_its_history() {
     let app = assessed_app().await;
-    let r = app.get("/api/v1/families/3/assessment?lang=en").await;
+    // Family 3's violence report decides its level: read as someone granted that category.
+    let grants = [grant(AccessRole::Supervisor, "110000000")];
+    add_staff(&app.services, "violence.lead", "Қорғау маманы", &grants, &[Category::Violence])
+        .await;
+    let lead = session_of(&app.services, "violence.lead").await;
+    let read = |uri: &str, lang: Option<&str>| {
+        let mut req = Request::get(uri).header("x-purpose", "case review");
+        if let Some(l) = lang {
+            req = req.header(header::ACCEPT_LANGUAGE, l);
+        }
+        app.send_as(req.body(Body::empty()).unwrap(), Some(&lead))
+    };
+    let r = read("/api/v1/families/3/assessment?lang=en", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
     let j = r.json();
@@ -692,15 +706,12 @@ async fn an_assessment_explains_the_level_and_keeps_its_history() {
     );
 
     // Every text in the language asked for, by ?lang= or Accept-Language.
-    let ru = app
-        .get_with("/api/v1/families/3/assessment", &[(header::ACCEPT_LANGUAGE, "ru")])
-        .await
-        .json();
+    let ru = read("/api/v1/families/3/assessment", Some("ru")).await.json();
     assert_eq!(ru["level"]["label"], "E — экстренный");
     assert_eq!(ru["history"][0]["level"]["word"], "экстренный");
     assert!(ru["lines"][0]["text"].as_str().unwrap().contains("насили"), "{}", ru["lines"][0]);
     assert!(ru["summary"].as_str().unwrap().contains("баллов"), "{}", ru["summary"]);
-    let kk = app.get("/api/v1/families/3/assessment?lang=kk").await.json();
+    let kk = read("/api/v1/families/3/assessment?lang=kk", None).await.json();
     assert_eq!(kk["level"]["label"], "E — төтенше");
     assert!(kk["methodology"]["title"].as_str().unwrap().contains("әдістемесі"));
     assert!(kk["lines"][2]["text"].as_str().unwrap().ends_with("ұпай"), "{}", kk["lines"][2]);
@@ -719,10 +730,11 @@ async fn the_family_reads_its_own_wording() {
     for line in j["lines"].as_array().unwrap() {
         assert!(!line["text"].as_str().unwrap().contains("violence"), "{line}");
     }
-    // The rest is the same as the specialist reads.
+    // The rest is what a specialist without the violence grant reads: the override's line is
+    // left out for them altogether, the family's own wording of it stays for the family.
     let worker = app.get("/api/v1/families/3/assessment?audience=worker&lang=en").await.json();
     assert_eq!(worker["audience"], "worker");
-    assert_eq!(worker["lines"].as_array().unwrap()[1..], j["lines"].as_array().unwrap()[1..]);
+    assert_eq!(worker["lines"].as_array().unwrap()[..], j["lines"].as_array().unwrap()[1..]);
     assert_eq!((&worker["level"], &worker["total"]), (&j["level"], &j["total"]));
 }
 
@@ -943,7 +955,7 @@ async fn the_family_page_shows_the_level_and_why_in_each_language() {
 async fn the_family_page_speaks_to_the_family_when_asked() {
     let app = assessed_app().await;
     let worker = app.get("/families/3?lang=en").await.text();
-    assert!(worker.contains("domestic violence"));
+    assert!(!worker.contains("violence"), "not granted the category: the line is left out");
     assert!(worker.contains("Why the family is at this level"));
     assert!(worker.contains("href=\"/families/3?audience=family\""));
     assert!(worker.contains("href=\"?lang=kk\""));
@@ -1444,10 +1456,12 @@ async fn openapi_document_lists_every_route() {
         "/api/v1/territories/{kato}/families",
         "/api/v1/families/{id}",
         "/api/v1/families/{id}/assessment",
+        "/api/v1/families/{id}/access-log",
         "/api/v1/stats/levels",
         "/api/v1/persons/{iin}",
         "/api/v1/batches",
         "/api/v1/batches/{id}",
+        "/api/v1/feeds/{source}/batches",
     ]
     .into();
     assert_eq!(paths, expected);
@@ -1469,6 +1483,8 @@ async fn openapi_document_lists_every_route() {
         "LevelStatsView",
         "LevelCountsView",
         "MovementView",
+        "AccessLogPage",
+        "AccessLogEntryView",
     ] {
         assert!(schemas.contains_key(name), "{name}");
     }
@@ -1495,10 +1511,12 @@ async fn openapi_document_lists_every_route() {
 
 /// The codes a response of the document names in backticks, e.g. `kato.length`.
 fn documented_codes(doc: &Value, template: &str, status: StatusCode) -> BTreeSet<String> {
-    let response = &doc["paths"][template]["get"]["responses"][status.as_str()];
+    let item = &doc["paths"][template];
+    let op = if item.get("get").is_some() { &item["get"] } else { &item["post"] };
+    let response = &op["responses"][status.as_str()];
     let description = response["description"]
         .as_str()
-        .unwrap_or_else(|| panic!("GET {template} does not document {status}"));
+        .unwrap_or_else(|| panic!("{template} does not document {status}"));
     description.split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
@@ -1513,14 +1531,18 @@ async fn every_operation_declares_the_errors_it_can_return_and_the_language() {
             let responses = op["responses"].as_object().unwrap();
             // Every address answers other methods; an id in the path can be malformed or
             // unknown; everything under /api/v1 reads the database, which can fail or be away.
-            let mut expected = vec!["200", "405"];
+            // An upload answers 201 with the batch it made.
+            let success = if method == "post" { "201" } else { "200" };
+            let mut expected = vec![success, "405"];
             if path.contains('{') {
                 expected.push("400");
             }
             // An unknown family or person reads like one out of scope (403), not 404.
             if path.contains('{')
                 && path != "/api/v1/families/{id}"
+                && path != "/api/v1/families/{id}/access-log"
                 && path != "/api/v1/persons/{iin}"
+                && path != "/api/v1/feeds/{source}/batches"
             {
                 expected.push("404");
             }
@@ -1563,7 +1585,7 @@ async fn every_operation_declares_the_errors_it_can_return_and_the_language() {
             assert_eq!(lang["schema"]["enum"], serde_json::json!(["kk", "ru", "en"]));
         }
     }
-    assert_eq!(operations, 10);
+    assert_eq!(operations, 12);
 }
 
 #[tokio::test]
@@ -1578,6 +1600,7 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
     let batch = "/api/v1/batches/{id}";
     let assessment = "/api/v1/families/{id}/assessment";
     let stats = "/api/v1/stats/levels";
+    let access_log = "/api/v1/families/{id}/access-log";
     let bad = StatusCode::BAD_REQUEST;
     let missing = StatusCode::NOT_FOUND;
     let denied = StatusCode::FORBIDDEN;
@@ -1653,6 +1676,14 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         ),
         (stats, "/api/v1/stats/levels?territory=1&territory=2", bad, "query.invalid"),
         (stats, "/api/v1/stats/levels?territory=990000000", missing, "not_found"),
+        (access_log, "/api/v1/families/%FF/access-log", bad, "path.invalid"),
+        (access_log, "/api/v1/families/0/access-log", bad, "family_id.invalid"),
+        (access_log, "/api/v1/families/1/access-log?before=x", bad, "before.invalid"),
+        (access_log, "/api/v1/families/1/access-log?before=0", bad, "before.invalid"),
+        (access_log, "/api/v1/families/1/access-log?limit=0", bad, "limit.invalid"),
+        (access_log, "/api/v1/families/1/access-log?limit=201", bad, "limit.invalid"),
+        (access_log, "/api/v1/families/1/access-log?before=1&before=2", bad, "query.invalid"),
+        (access_log, "/api/v1/families/999/access-log", denied, "access.denied"),
     ];
     for (template, uri, status, code) in &cases {
         let r = app.get(uri).await;
@@ -1671,6 +1702,7 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         (batch, "/api/v1/batches/1"),
         (assessment, "/api/v1/families/1/assessment"),
         (stats, "/api/v1/stats/levels?territory=110000000"),
+        (access_log, "/api/v1/families/1/access-log"),
     ];
     // Without a session: 401, documented for every operation that needs one; an ended
     // session says so.
@@ -1800,7 +1832,14 @@ async fn kazakh_and_russian_pages_mark_every_english_word() {
     let names: BTreeSet<&str> = ["API", "JSON", "OpenAPI", "AGPL", "A", "B", "C", "D", "E"].into();
     let assessed = assessed_app().await;
     for lang in ["kk", "ru"] {
-        for page in ["/", "/api/docs", "/no-such-page", "/families/3", "/families/4"] {
+        for page in [
+            "/",
+            "/api/docs",
+            "/no-such-page",
+            "/families/3",
+            "/families/4",
+            "/families/3/access-log",
+        ] {
             let app = if page.starts_with("/families/") { &assessed } else { &app };
             let html = app.get(&format!("{page}?lang={lang}")).await.text();
             let unmarked: Vec<String> = unmarked_latin_words(&html)
@@ -2005,6 +2044,9 @@ impl PopulationStore for Broken {
         Err(self.err())
     }
     async fn count_families_in_territory(&self, _: Kato) -> StoreResult<u64> {
+        Err(self.err())
+    }
+    async fn family_territories(&self, _: &[FamilyId]) -> StoreResult<Vec<(FamilyId, Kato)>> {
         Err(self.err())
     }
     async fn stats(&self) -> StoreResult<StoreStats> {
@@ -2311,6 +2353,43 @@ impl OfferStore for Broken {
         Err(self.err())
     }
     async fn open_tasks(&self, _: Kato, _: u32) -> StoreResult<Vec<TaskRecord>> {
+        Err(self.err())
+    }
+}
+
+#[async_trait::async_trait]
+impl shanyraq_store::TokenStore for Broken {
+    async fn create_token(
+        &self,
+        _: &shanyraq_store::NewToken,
+    ) -> StoreResult<shanyraq_store::TokenRecord> {
+        Err(self.err())
+    }
+    async fn token_by_hash(&self, _: &str) -> StoreResult<Option<shanyraq_store::TokenRecord>> {
+        Err(self.err())
+    }
+    async fn list_tokens(&self) -> StoreResult<Vec<shanyraq_store::TokenRecord>> {
+        Err(self.err())
+    }
+    async fn revoke_token(&self, _: &str, _: OffsetDateTime) -> StoreResult<bool> {
+        Err(self.err())
+    }
+    async fn touch_token(&self, _: i64, _: OffsetDateTime) -> StoreResult<()> {
+        Err(self.err())
+    }
+    async fn create_challenge(
+        &self,
+        _: &shanyraq_store::NewChallenge,
+    ) -> StoreResult<shanyraq_store::ChallengeRecord> {
+        Err(self.err())
+    }
+    async fn challenge(&self, _: i64) -> StoreResult<Option<shanyraq_store::ChallengeRecord>> {
+        Err(self.err())
+    }
+    async fn record_challenge_attempt(&self, _: i64) -> StoreResult<u32> {
+        Err(self.err())
+    }
+    async fn use_challenge(&self, _: i64, _: OffsetDateTime) -> StoreResult<bool> {
         Err(self.err())
     }
 }
@@ -2820,4 +2899,446 @@ async fn totals_only_accounts_see_small_numbers_suppressed() {
     // The supervisor sees every number.
     let j = app.get("/api/v1/stats/levels?territory=110000000").await.json();
     assert_eq!((&j["suppressed"], &j["totals"]["total"]), (&Value::Bool(false), &Value::from(3)));
+}
+
+/// Creates a citizen account for the person with `iin` and opens a session for it, as the
+/// second step of the citizen's sign-in would; the session cookie as `name=value`.
+async fn citizen_session(services: &Services, iin: &str, name: &str) -> String {
+    let system = AccessContext::system("test", "t");
+    let new = NewUser {
+        login: iin.into(),
+        kind: AccountKind::Citizen,
+        display_name: name.into(),
+        password: PASSWORD.into(),
+        iin: Some(iin.parse().unwrap()),
+    };
+    let account = services.users().add(&system, new).await.unwrap();
+    let s = services.sign_in().open_session(&account, "req", services.today()).await.unwrap();
+    format!("{SESSION}={}", s.cookie.expose())
+}
+
+const WORKER: &str = "test.worker";
+const WORKER_NAME: &str = "Жұмысов Ержан";
+const VISIT: &str = "Үйге бару, 12 наурыз";
+
+/// A social worker over Akmola reads family 1 with a stated purpose; the worker's session.
+async fn worker_reads_family_1(app: &App) -> String {
+    let grants = [grant(AccessRole::SocialWorker, "110000000")];
+    add_staff(&app.services, WORKER, WORKER_NAME, &grants, &[]).await;
+    let worker = session_of(&app.services, WORKER).await;
+    let uri = format!("/api/v1/families/1?purpose={}", enc(VISIT));
+    let r = app.send_as(Request::get(uri).body(Body::empty()).unwrap(), Some(&worker)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    worker
+}
+
+async fn get_as(app: &App, uri: &str, session: &str) -> Reply {
+    app.send_as(Request::get(uri).body(Body::empty()).unwrap(), Some(session)).await
+}
+
+/// The staff member's read of family 1 in an access log answer.
+fn staff_read(j: &Value) -> Value {
+    j["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "family.read" && e["role"] == "social_worker")
+        .unwrap_or_else(|| panic!("no staff read in {j}"))
+        .clone()
+}
+
+#[tokio::test]
+async fn the_family_sees_who_looked_at_its_data() {
+    let app = app().await;
+    let worker = worker_reads_family_1(&app).await;
+    let citizen = citizen_session(&app.services, HEAD_IIN, "Серіков Серік").await;
+
+    let r = get_as(&app, "/api/v1/families/1/access-log?lang=en", &citizen).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
+    let j = r.json();
+    assert_eq!(j["limit"], 50);
+    assert!(j["next_before"].is_null());
+    let items = j["items"].as_array().unwrap();
+    // Newest first: the family's own look at the log leads.
+    let own = &items[0];
+    assert_eq!(own["action"], "family.audit_read");
+    assert_eq!(own["action_text"], "looked at who accessed the data");
+    assert_eq!(own["by_family"], true);
+    assert!(own["role"].is_null() && own["name"].is_null());
+    let seqs: Vec<u64> = items.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] > w[1]), "{seqs:?}");
+    let read = staff_read(&j);
+    assert_eq!(read["action_text"], "opened the card");
+    assert_eq!(read["role_text"], "Social worker");
+    assert_eq!(read["agency"], "social");
+    assert_eq!(read["agency_text"], "social protection");
+    assert_eq!(read["by_family"], false);
+    assert_eq!(read["purpose"], VISIT);
+    assert_eq!(read["outcome"], "allowed");
+    assert!(read["name"].is_null(), "no staff names by default: {read}");
+    let at = read["at"].as_str().unwrap();
+    assert!(at.ends_with('Z'), "{at}");
+    OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).unwrap();
+    assert!(!r.text().contains(WORKER_NAME) && !r.text().contains(WORKER));
+
+    // In the request's language.
+    let ru = get_as(&app, "/api/v1/families/1/access-log?lang=ru", &citizen).await.json();
+    let read = staff_read(&ru);
+    assert_eq!(read["role_text"], "Социальный работник");
+    assert_eq!(read["action_text"], "открыл карточку");
+    let kk = get_as(&app, "/api/v1/families/1/access-log?lang=kk", &citizen).await.json();
+    assert_eq!(staff_read(&kk)["role_text"], "Әлеуметтік қызметкер");
+
+    // Another family's log is refused, as a family out of scope is.
+    let r = get_as(&app, "/api/v1/families/2/access-log", &citizen).await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::FORBIDDEN, "access.denied"));
+    let r = get_as(&app, "/families/2/access-log?lang=en", &citizen).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("This family does not exist or you may not open it."));
+
+    // Staff who are not supervisors may read the card but not who read it.
+    let r = get_as(&app, "/api/v1/families/1/access-log", &worker).await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::FORBIDDEN, "access.denied"));
+    let r = get_as(&app, "/families/1/access-log?lang=en", &worker).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("This family does not exist or you may not open it."));
+    // A supervisor over the family's territory may.
+    let r = app.get("/api/v1/families/1/access-log").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(staff_read(&r.json())["purpose"], VISIT);
+
+    // The page, in each language.
+    let cases = [
+        (
+            "kk",
+            "№1 отбасының деректерін кім қарады",
+            "Әлеуметтік қызметкер, әлеуметтік қорғау",
+            "карточканы ашты",
+        ),
+        (
+            "ru",
+            "Кто смотрел данные семьи №1",
+            "Социальный работник, социальная защита",
+            "открыл карточку",
+        ),
+        (
+            "en",
+            "Who looked at the data of family №1",
+            "Social worker, social protection",
+            "opened the card",
+        ),
+    ];
+    for (lang, heading, who, what) in cases {
+        let r = get_as(&app, &format!("/families/1/access-log?lang={lang}"), &citizen).await;
+        assert_eq!(r.status, StatusCode::OK, "{lang}");
+        let html = r.text();
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")));
+        assert!(html.contains(&format!("<h1>{heading}</h1>")), "{lang}: {html}");
+        assert!(html.contains("<caption>") && html.contains("<th scope=\"col\">"), "{lang}");
+        let text = visible_text(&html);
+        assert!(text.contains(who), "{lang}: {who}");
+        assert!(text.contains(what), "{lang}: {what}");
+        assert!(text.contains(VISIT), "{lang}: purpose");
+        assert!(!text.contains(WORKER_NAME), "{lang}: no names");
+        assert!(html.contains("href=\"/families/1\""), "{lang}: back to the family");
+        // 30.11.2026 14:05, Almaty time.
+        let today = app.services.today();
+        let date = format!("{:02}.{:02}.{}", today.day(), u8::from(today.month()), today.year());
+        assert!(text.contains(&date), "{lang}: {date}");
+        assert!(!html.contains("<script"));
+    }
+    // The family page leads to it.
+    let family = get_as(&app, "/families/1?lang=en", &citizen).await;
+    assert_eq!(family.status, StatusCode::OK);
+    assert!(family.text().contains("href=\"/families/1/access-log\""));
+    // Nobody signed in: off to sign in, and back.
+    let r = app.get_anon("/families/1/access-log").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header(header::LOCATION), "/sign-in?next=/families/1/access-log");
+    for uri in ["/families/0/access-log", "/families/x/access-log"] {
+        assert_eq!(get_as(&app, uri, &citizen).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn staff_names_are_shown_only_where_the_deployment_allows() {
+    let app = app_with(WebConfig { show_staff_names: true, ..WebConfig::default() }).await;
+    worker_reads_family_1(&app).await;
+    let citizen = citizen_session(&app.services, HEAD_IIN, "Серіков Серік").await;
+    let j = get_as(&app, "/api/v1/families/1/access-log", &citizen).await.json();
+    assert_eq!(staff_read(&j)["name"], WORKER_NAME);
+    // The family's own entries never carry a name.
+    assert!(j["items"][0]["name"].is_null());
+    let html = get_as(&app, "/families/1/access-log?lang=en", &citizen).await.text();
+    assert!(visible_text(&html).contains(&format!("{WORKER_NAME}, Social worker")), "{html}");
+}
+
+#[tokio::test]
+async fn the_access_log_pages_through_every_entry_once() {
+    let app = app().await;
+    // Sixty reads by the supervisor, then the log itself read page by page.
+    for _ in 0..60 {
+        assert_eq!(app.get("/api/v1/families/1").await.status, StatusCode::OK);
+    }
+    let citizen = citizen_session(&app.services, HEAD_IIN, "Серіков Серік").await;
+    let first = get_as(&app, "/api/v1/families/1/access-log?limit=25", &citizen).await.json();
+    assert_eq!(first["items"].as_array().unwrap().len(), 25);
+    let mut seen: Vec<u64> = Vec::new();
+    let mut page = first;
+    loop {
+        seen.extend(page["items"].as_array().unwrap().iter().map(|e| e["seq"].as_u64().unwrap()));
+        let Some(next) = page["next_before"].as_u64() else { break };
+        assert_eq!(next, *seen.last().unwrap());
+        let uri = format!("/api/v1/families/1/access-log?limit=25&before={next}");
+        page = get_as(&app, &uri, &citizen).await.json();
+    }
+    assert!(seen.windows(2).all(|w| w[0] > w[1]), "newest first, each once: {seen:?}");
+    // Sixty reads and the first look at the log; later looks are newer than the first page.
+    assert_eq!(seen.len(), 61);
+
+    // The page: fifty at a time, with links to older and back to newer entries.
+    let html = get_as(&app, "/families/1/access-log?lang=en", &citizen).await.text();
+    assert_eq!(html.matches("<tr><td").count(), 50);
+    assert!(!html.contains("Newer entries"));
+    let older = html
+        .split("<a href=\"")
+        .filter_map(|a| a.split_once("\" rel=\"next\">"))
+        .map(|(href, _)| href.replace("&#38;", "&"))
+        .next()
+        .unwrap_or_else(|| panic!("no link to older entries: {html}"));
+    assert!(older.starts_with("/families/1/access-log?before="), "{older}");
+    let html = get_as(&app, &format!("{older}&lang=en"), &citizen).await.text();
+    assert!(html.contains("Newer entries") && !html.contains("Older entries"), "{html}");
+    assert!(html.contains("href=\"/families/1/access-log\" rel=\"prev\""), "{html}");
+    let rows = html.matches("<tr><td").count();
+    assert!((1..50).contains(&rows), "{rows}");
+}
+
+/// Creates a citizen account for the person with `iin`, with the test password.
+async fn add_citizen(services: &Services, iin: &str) {
+    let system = AccessContext::system("test", "t");
+    let new = NewUser {
+        login: iin.into(),
+        kind: AccountKind::Citizen,
+        display_name: "Тұрғын".into(),
+        password: PASSWORD.into(),
+        iin: Some(iin.parse().unwrap()),
+    };
+    services.users().add(&system, new).await.unwrap();
+}
+
+/// The six digits of the last code the outbox holds, delivering every message.
+async fn code_from_outbox(services: &Services) -> String {
+    let mut bodies = Vec::new();
+    services
+        .deliver_messages(|m| {
+            bodies.push(m.body.clone());
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let body = bodies.last().expect("a message in the outbox");
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {body}"))
+        .to_owned()
+}
+
+fn get_with_cookie(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).unwrap()
+}
+
+/// The first step of a citizen's sign-in as a browser takes it: the form, then its POST with
+/// `iin` and `password`. The token cookie and the reply.
+async fn citizen_first_step(app: &App, iin: &str, password: &str) -> (String, Reply) {
+    let page = app.get_anon("/sign-in/citizen?lang=en").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let (token, _) = set_cookie_value(&page, CSRF).unwrap();
+    assert_eq!(hidden_csrf(&page.text()), token);
+    let cookie = format!("{CSRF}={token}");
+    let body = format!("iin={}&password={}&csrf={token}", enc(iin), enc(password));
+    let r = app.send_anon(form_post("/sign-in/citizen?lang=en", &body, Some(&cookie))).await;
+    (cookie, r)
+}
+
+const CHALLENGE: &str = "__Host-shanyraq-challenge";
+
+#[tokio::test]
+async fn citizens_sign_in_with_their_iin_password_and_a_code() {
+    let app = app().await;
+    add_citizen(&app.services, SECOND_PASS_IIN).await;
+    // The two sign-in pages lead to each other.
+    let staff = app.get_anon("/sign-in?lang=en").await.text();
+    assert!(staff.contains("href=\"/sign-in/citizen\""));
+    let citizen = app.get_anon("/sign-in/citizen?lang=en").await.text();
+    assert!(citizen.contains("href=\"/sign-in\"") && citizen.contains("autocomplete=\"username\""));
+
+    // Step one: a code goes out, and the browser holds the challenge for five minutes.
+    let (csrf, r) = citizen_first_step(&app, SECOND_PASS_IIN, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.header(header::LOCATION), "/sign-in/code");
+    let (challenge, attributes) = set_cookie_value(&r, CHALLENGE).unwrap();
+    for part in ["HttpOnly", "SameSite=Strict", "Secure", "Max-Age=300", "Path=/"] {
+        assert!(attributes.contains(part), "{attributes}: {part}");
+    }
+    assert!(set_cookie_value(&r, SESSION).is_none(), "no session before the code");
+    let code = code_from_outbox(&app.services).await;
+    let cookie = format!("{csrf}; {CHALLENGE}={challenge}");
+
+    // Step two: the code form says where the code went.
+    let page = app.send_anon(get_with_cookie("/sign-in/code?lang=en", &cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("•••• 1234"), "{html}");
+    assert!(
+        html.contains("autocomplete=\"one-time-code\"") && html.contains("inputmode=\"numeric\"")
+    );
+    let token = hidden_csrf(&html);
+    let post = |code: &str| {
+        let body = format!("code={code}&csrf={token}");
+        form_post("/sign-in/code?lang=en", &body, Some(&cookie))
+    };
+    // Not six digits: said so, nothing counted.
+    let r = app.send_anon(post("12")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("The code has 6 digits."));
+    // A wrong code fails.
+    let wrong: String = code.chars().map(|c| if c == '9' { '0' } else { '9' }).collect();
+    let r = app.send_anon(post(&wrong)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.text().contains("The code is wrong or no longer works."), "{}", r.text());
+    assert!(set_cookie_value(&r, SESSION).is_none());
+    // The right one opens a session and leads to the citizen's own family.
+    let r = app.send_anon(post(&code)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.header(header::LOCATION), "/families/2");
+    let (session, attributes) = set_cookie_value(&r, SESSION).unwrap();
+    assert!(attributes.contains("HttpOnly") && attributes.contains("Secure"));
+    assert_eq!(set_cookie_value(&r, CHALLENGE).unwrap().0, "", "the challenge cookie is cleared");
+    let session = format!("{SESSION}={session}");
+    let family =
+        app.send_as(Request::get("/families/2").body(Body::empty()).unwrap(), Some(&session));
+    assert_eq!(family.await.status, StatusCode::OK);
+    // A used code does not work twice.
+    let r = app.send_anon(post(&code)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn citizen_sign_in_says_what_went_wrong() {
+    let app = app().await;
+    add_citizen(&app.services, HEAD_IIN).await;
+    // Without a code on its way, the code form leads back to the first step.
+    let r = app.get_anon("/sign-in/code").await;
+    assert_eq!((r.status, r.header(header::LOCATION)), (StatusCode::SEE_OTHER, "/sign-in/citizen"));
+    let r = app.send_anon(form_post("/sign-in/code", "code=123456", None)).await;
+    assert_eq!((r.status, r.header(header::LOCATION)), (StatusCode::SEE_OTHER, "/sign-in/citizen"));
+    // A form without its token changes nothing.
+    let r = app
+        .send_anon(form_post(
+            "/sign-in/citizen?lang=en",
+            &format!("iin={HEAD_IIN}&password=x"),
+            None,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(set_cookie_value(&r, CHALLENGE).is_none());
+    // Missing and malformed fields.
+    let (_, r) = citizen_first_step(&app, "", "").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let text = r.text();
+    assert!(text.contains("Enter your IIN.") && text.contains("Enter your password."), "{text}");
+    let (_, r) = citizen_first_step(&app, "791028302729", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("check digit"), "{}", r.text());
+    // A wrong password and an IIN without an account read the same.
+    let (_, wrong) = citizen_first_step(&app, HEAD_IIN, "not the password").await;
+    let unknown = Iin::from_structure(date!(1990 - 01 - 01), Sex::Male, 5).unwrap().to_string();
+    let (_, nobody) = citizen_first_step(&app, &unknown, PASSWORD).await;
+    for r in [&wrong, &nobody] {
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.text().contains("The sign-in name or password is wrong."), "{}", r.text());
+        assert!(set_cookie_value(r, CHALLENGE).is_none());
+    }
+    // Staff cannot take this way in.
+    let (_, r) = citizen_first_step(&app, SUPERVISOR, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // Without a phone on record, the code form says the code went to the known number.
+    let (csrf, r) = citizen_first_step(&app, HEAD_IIN, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (challenge, _) = set_cookie_value(&r, CHALLENGE).unwrap();
+    let cookie = format!("{csrf}; {CHALLENGE}={challenge}");
+    let html = app.send_anon(get_with_cookie("/sign-in/code?lang=ru", &cookie)).await.text();
+    assert!(html.contains("Мы отправили код на ваш номер телефона"), "{html}");
+    // Too many failures: throttled.
+    for _ in 0..5 {
+        citizen_first_step(&app, HEAD_IIN, "not the password").await;
+    }
+    let (_, r) = citizen_first_step(&app, HEAD_IIN, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+    assert!(r.text().contains("Too many failed attempts"));
+}
+
+#[tokio::test]
+async fn agency_systems_upload_feed_files_with_a_scoped_token() {
+    let app = app().await;
+    let system = AccessContext::system("test", "t");
+    let income = ["income".to_owned()];
+    let tokens = app.services.tokens();
+    let (_, inside) =
+        tokens.issue(&system, "tax-okrug", &income, kato("113820000"), 30).await.unwrap();
+    let (_, elsewhere) =
+        tokens.issue(&system, "tax-other", &income, kato("113820200"), 30).await.unwrap();
+    let csv = "IIN,Last name,First name,Birth date,KATO,Period start,Period end,Income source,Amount\n\
+               791028302728,Серіков,Серік,1979-10-28,113820100,2026-10-01,,wage,250000\n";
+    let upload = |token: Option<&str>, source: &str| {
+        let mut req = Request::post(format!("/api/v1/feeds/{source}/batches?lang=en"))
+            .header("x-file-name", "wages.csv");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        app.send_anon(req.body(Body::from(csv)).unwrap())
+    };
+    let r = upload(Some(inside.expose()), "income").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let j = r.json();
+    assert_eq!(j["run"], "imported");
+    assert_eq!(
+        (j["batch"]["counts"]["rows_read"].as_i64(), j["batch"]["counts"]["accepted"].as_i64()),
+        (Some(1), Some(1)),
+        "{j}"
+    );
+    // The same file again is recognised.
+    assert_eq!(upload(Some(inside.expose()), "income").await.json()["run"], "already_imported");
+
+    // A token for another settlement: the row is refused, not written.
+    let csv_other = csv.replace("250000", "260000");
+    let mut req = Request::post("/api/v1/feeds/income/batches")
+        .header(header::AUTHORIZATION, format!("Bearer {}", elsewhere.expose()));
+    req = req.header("x-file-name", "wages.csv");
+    let r = app.send_anon(req.body(Body::from(csv_other)).unwrap()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let counts = &r.json()["batch"]["counts"];
+    assert_eq!(
+        (counts["accepted"].as_i64(), counts["rejected"].as_i64()),
+        (Some(0), Some(1)),
+        "{counts}"
+    );
+
+    // No token, a wrong one, or a source the token is not for.
+    let r = upload(None, "income").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::UNAUTHORIZED, "token.required"));
+    for r in [
+        upload(Some(&"a".repeat(64)), "income").await,
+        upload(Some(inside.expose()), "police").await,
+    ] {
+        assert_eq!((r.status, r.error_code().as_str()), (StatusCode::FORBIDDEN, "token.invalid"));
+        assert!(r.error_message().contains("revoked"), "{}", r.error_message());
+    }
+    // A signed-in browser session is no token.
+    let r = app
+        .send(Request::post("/api/v1/feeds/income/batches").body(Body::from(csv)).unwrap())
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }

@@ -102,13 +102,21 @@ pub fn explain(a: &Assessment, m: &Methodology, lang: Lang, audience: Audience) 
 
 /// Leaves out the lines that rest on facts of a sensitive category the reader may not see
 /// (`visible` is what they may): hidden facts are absent from the explanation as from the card.
-/// The summary keeps the total and the level, which the reader may know.
-pub fn without_hidden(mut e: Explanation, m: &Methodology, visible: CategorySet) -> Explanation {
+/// An override worded for families keeps its line in the family's wording, which was written
+/// to be safe for anyone in the family to read. The summary keeps the total and the level,
+/// which the reader may know.
+pub fn without_hidden(
+    mut e: Explanation,
+    m: &Methodology,
+    visible: CategorySet,
+    audience: Audience,
+) -> Explanation {
     let shown = |v: &Var| v.category().is_none_or(|c| visible.contains(c));
     e.lines.retain(|l| match l.kind {
-        LineKind::Override => {
-            m.overrides.iter().find(|o| o.key == l.rule).is_some_and(|o| o.quotes.iter().all(shown))
-        }
+        LineKind::Override => m.overrides.iter().find(|o| o.key == l.rule).is_some_and(|o| {
+            let family_words = audience == Audience::Family && o.family_reason.is_some();
+            family_words || o.quotes.iter().all(shown)
+        }),
         LineKind::Points => m
             .rules
             .iter()

@@ -264,12 +264,19 @@ fn readers_without_a_category_grant_get_no_line_resting_on_it() {
     let a = assess(&Profile::compute(&b.build(), ON, figures()), &m);
     let all = explain(&a, &m, Lang::En, Audience::Worker);
     let granted = CategorySet::of([Category::Violence, Category::Health, Category::Disability]);
-    assert_eq!(without_hidden(all.clone(), &m, granted), all, "nothing hidden from a full grant");
-    let plain = without_hidden(all.clone(), &m, CategorySet::EMPTY);
+    let worker = Audience::Worker;
+    assert_eq!(without_hidden(all.clone(), &m, granted, worker), all, "a full grant sees all");
+    let plain = without_hidden(all.clone(), &m, CategorySet::EMPTY, worker);
     assert!(plain.lines.iter().all(|l| !l.text.contains("violence")), "{plain:?}");
     assert!(plain.lines.len() < all.lines.len());
     assert_eq!(plain.summary, all.summary, "the level itself may be known");
     // Lines of other categories are unaffected by the violence grant.
-    let violence_only = without_hidden(all.clone(), &m, CategorySet::of([Category::Violence]));
+    let violence_only =
+        without_hidden(all.clone(), &m, CategorySet::of([Category::Violence]), worker);
     assert_eq!(violence_only.lines[0], all.lines[0]);
+    // The family's own wording of the override was written for them, and stays.
+    let family = explain(&a, &m, Lang::En, Audience::Family);
+    let kept = without_hidden(family.clone(), &m, CategorySet::EMPTY, Audience::Family);
+    assert_eq!(kept.lines[0], family.lines[0]);
+    assert!(!kept.lines[0].text.contains("violence"));
 }

@@ -107,7 +107,7 @@ pub async fn family_assessment(
     let lang = lang.into();
     let explanation = explain(&view.assessment, &view.methodology, lang, audience);
     // Lines resting on facts the reader may not see are left out, as the facts are.
-    let explanation = without_hidden(explanation, &view.methodology, visible);
+    let explanation = without_hidden(explanation, &view.methodology, visible, audience);
     Ok(Json(FamilyAssessmentView::new(&view, &explanation, lang, audience)))
 }
 

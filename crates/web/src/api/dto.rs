@@ -29,15 +29,18 @@ macro_rules! string_enum {
     };
 }
 
+mod access_log;
 mod assessment;
 mod batch;
 
+pub use access_log::{AccessLogEntryView, AccessLogPage, OutcomeView};
 pub use assessment::{
     AudienceView, ExplanationLineView, FamilyAssessmentView, HistoryEntryView, LevelCountsView,
     LevelLetter, LevelStatsView, LevelTotalsView, LevelView, LineKindView, MethodologyView,
     MovementView, TerritoryLevelsView, TriggerView,
 };
-pub use batch::{BatchCountsView, BatchListPage, BatchStatusView, BatchView};
+pub(crate) use batch::rfc3339;
+pub use batch::{BatchCountsView, BatchListPage, BatchStatusView, BatchView, UploadView};
 
 string_enum!(
     /// Where in the KATO tree a territory sits: region (oblast or city of republican

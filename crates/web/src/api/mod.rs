@@ -1,10 +1,12 @@
 //! The JSON API under `/api/v1`, `/health` and the OpenAPI document.
 
+pub mod access_log;
 pub mod assessment;
 pub mod batches;
 pub mod cursor;
 pub mod dto;
 pub mod openapi;
+pub mod uploads;
 
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};

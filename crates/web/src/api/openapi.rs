@@ -7,13 +7,14 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi};
 
 use super::dto::{
-    AddressView, AudienceView, BatchCountsView, BatchListPage, BatchStatusView, BatchView,
-    DisabilityKind, ExplanationLineView, FactSource, FamilyAssessmentView, FamilyListItem,
-    FamilyListPage, FamilyView, HealthView, HistoryEntryView, IinWarning, Level, LevelCountsView,
-    LevelLetter, LevelStatsView, LevelTotalsView, LevelView, LineKindView, LocalizedName,
-    MemberRole, MemberView, MethodologyView, MovementView, NameView, ObservationView, PersonDetail,
-    PersonLanguage, PersonMembershipView, PersonSex, PersonView, SettlementKind,
-    TerritoryLevelsView, TerritoryRef, TerritoryView, TriggerView, ValueKindView, ValueView,
+    AccessLogEntryView, AccessLogPage, AddressView, AudienceView, BatchCountsView, BatchListPage,
+    BatchStatusView, BatchView, DisabilityKind, ExplanationLineView, FactSource,
+    FamilyAssessmentView, FamilyListItem, FamilyListPage, FamilyView, HealthView, HistoryEntryView,
+    IinWarning, Level, LevelCountsView, LevelLetter, LevelStatsView, LevelTotalsView, LevelView,
+    LineKindView, LocalizedName, MemberRole, MemberView, MethodologyView, MovementView, NameView,
+    ObservationView, OutcomeView, PersonDetail, PersonLanguage, PersonMembershipView, PersonSex,
+    PersonView, SettlementKind, TerritoryLevelsView, TerritoryRef, TerritoryView, TriggerView,
+    UploadView, ValueKindView, ValueView,
 };
 use crate::error::{ErrorBody, ErrorDetail};
 
@@ -45,11 +46,13 @@ use crate::error::{ErrorBody, ErrorDetail};
         super::territory,
         super::families_in_territory,
         super::family,
+        super::access_log::family_access_log,
         super::assessment::family_assessment,
         super::assessment::level_stats,
         super::person,
         super::batches::list,
         super::batches::one,
+        super::uploads::upload,
         super::openapi_json,
     ),
     modifiers(&Shared),
@@ -58,10 +61,11 @@ use crate::error::{ErrorBody, ErrorDetail};
         SettlementKind, FamilyListPage, FamilyListItem, FamilyView, AddressView, MemberView,
         MemberRole, PersonView, PersonDetail, PersonMembershipView, NameView, PersonSex,
         PersonLanguage, DisabilityKind, IinWarning, ObservationView, ValueKindView, ValueView,
-        FactSource, BatchListPage, BatchView, BatchStatusView, BatchCountsView,
+        FactSource, BatchListPage, BatchView, BatchStatusView, BatchCountsView, UploadView,
         FamilyAssessmentView, MethodologyView, LevelView, LevelLetter, AudienceView, TriggerView,
         ExplanationLineView, LineKindView, HistoryEntryView, LevelStatsView, TerritoryLevelsView,
-        LevelCountsView, LevelTotalsView, MovementView,
+        LevelCountsView, LevelTotalsView, MovementView, AccessLogPage, AccessLogEntryView,
+        OutcomeView,
     )),
     tags(
         (name = "families", description = "Family cards."),
@@ -71,7 +75,9 @@ use crate::error::{ErrorBody, ErrorDetail};
         (name = "persons", description = "People, found by IIN."),
         (name = "territories", description = "The KATO territory tree and who lives where."),
         (name = "batches", description = "Import batches: what was loaded, from where, and how \
-            it went. Every fact names the batch that brought it."),
+            it went. Every fact names the batch that brought it. Agency systems upload feed \
+            files here with an integration token (`Authorization: Bearer`), scoped to sources \
+            and a territory."),
         (name = "service", description = "Health and this description."),
     )
 )]
@@ -86,7 +92,10 @@ impl Modify for Shared {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         for (path, item) in &mut doc.paths.paths {
             let reads_store = path.starts_with("/api/v1/");
-            let signed_in = reads_store && path != "/api/v1/territories/{kato}";
+            // The territory tree is public; uploads carry a token instead of a session.
+            let signed_in = reads_store
+                && path != "/api/v1/territories/{kato}"
+                && !path.starts_with("/api/v1/feeds/");
             let operations =
                 [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
             for op in operations.into_iter().flatten() {

@@ -118,7 +118,7 @@ pub struct BatchListPage {
 }
 
 /// A timestamp as RFC 3339 text in UTC, e.g. `2026-01-20T10:00:00Z`.
-fn rfc3339(t: OffsetDateTime) -> Result<String, time::error::Format> {
+pub(crate) fn rfc3339(t: OffsetDateTime) -> Result<String, time::error::Format> {
     t.to_offset(UtcOffset::UTC).format(&Rfc3339)
 }
 
@@ -131,4 +131,14 @@ mod tests {
     fn timestamps_are_rfc3339_in_utc() {
         assert_eq!(rfc3339(datetime!(2026-01-20 15:00 +05:00)).unwrap(), "2026-01-20T10:00:00Z");
     }
+}
+
+/// What an upload did: the batch with its counts (its report lines are on
+/// `/api/v1/batches/{id}` and in the data steward's report).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UploadView {
+    /// `imported`, `resumed` (an interrupted import of the same file went on) or
+    /// `already_imported` (the same file was loaded before; nothing was written).
+    pub run: String,
+    pub batch: Option<BatchView>,
 }
