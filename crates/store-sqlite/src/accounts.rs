@@ -18,7 +18,7 @@ use shanyraq_domain::audit::AuditRecord;
 use shanyraq_domain::{FamilyId, Iin};
 use shanyraq_store::{
     AccountKind, AccountRecord, BreakGlassRecord, NewAccount, NewBreakGlass, NewSession,
-    SessionRecord, StoreError, StoreResult,
+    ResumedSession, SessionRecord, StoreError, StoreResult,
 };
 use time::OffsetDateTime;
 
@@ -551,6 +551,22 @@ pub(crate) fn active_break_glass(
 ) -> StoreResult<Vec<BreakGlassRecord>> {
     let now = instant(now)?;
     all(conn, &ACTIVE_BREAK_GLASS, (account, &now), break_glass_row)
+}
+
+/// A session with its account and (staff) break-glass accesses, in one read transaction.
+pub(crate) fn session_with_account(
+    conn: &Connection,
+    id_hash: &str,
+    now: OffsetDateTime,
+) -> StoreResult<Option<ResumedSession>> {
+    let tx = conn.unchecked_transaction().map_err(store_error)?;
+    let Some(session) = self::session(&tx, id_hash)? else { return Ok(None) };
+    let Some(account) = self::account(&tx, session.account)? else { return Ok(None) };
+    let break_glass = match account.kind {
+        AccountKind::Staff => active_break_glass(&tx, account.id, now)?,
+        AccountKind::Citizen => Vec::new(),
+    };
+    Ok(Some(ResumedSession { session, account, break_glass }))
 }
 
 /// Accesses not reviewed yet, by (`opened_at`, id), at most `limit` clamped to

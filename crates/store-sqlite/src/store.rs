@@ -21,7 +21,7 @@ use shanyraq_store::{
     OfferRecord, OfferStore, OutboxMessage, PageRequest, PendingRow, PersonRecord, PopulationChunk,
     PopulationStore, RegionMedian, ResolvedPerson, SchemaShape, SchemaStore, SessionRecord,
     StoreError, StoreResult, StoreStats, StoredAssessment, StoredLevelEvent, TaskRecord,
-    TerritoryStore, TokenRecord, TokenStore,
+    ResumedSession, TerritoryStore, TokenRecord, TokenStore,
 };
 use time::{Date, OffsetDateTime};
 use tokio::sync::Semaphore;
@@ -565,6 +565,15 @@ impl AccountStore for SqliteStore {
     async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>> {
         let id_hash = id_hash.to_owned();
         self.read(move |conn| accounts::session(conn, &id_hash)).await
+    }
+
+    async fn session_with_account(
+        &self,
+        id_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<ResumedSession>> {
+        let id_hash = id_hash.to_owned();
+        self.read(move |conn| accounts::session_with_account(conn, &id_hash, now)).await
     }
 
     async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<bool> {

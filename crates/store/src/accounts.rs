@@ -87,6 +87,15 @@ pub struct SessionRecord {
     pub csrf_token: String,
 }
 
+/// A session with what resuming it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumedSession {
+    pub session: SessionRecord,
+    pub account: AccountRecord,
+    /// Open at the time asked; empty for citizens.
+    pub break_glass: Vec<BreakGlassRecord>,
+}
+
 /// A break-glass access to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewBreakGlass {
@@ -134,6 +143,21 @@ pub trait AccountStore: Send + Sync {
     async fn revoke_category(&self, account: i64, category: Category) -> StoreResult<bool>;
 
     async fn create_session(&self, new: &NewSession) -> StoreResult<()>;
+    /// What every signed-in request needs, read together (in one round trip where the engine
+    /// allows): the session, its account, and for staff the break-glass accesses open at `now`.
+    async fn session_with_account(
+        &self,
+        id_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<ResumedSession>> {
+        let Some(session) = self.session(id_hash).await? else { return Ok(None) };
+        let Some(account) = self.account(session.account).await? else { return Ok(None) };
+        let break_glass = match account.kind {
+            AccountKind::Staff => self.active_break_glass(account.id, now).await?,
+            AccountKind::Citizen => Vec::new(),
+        };
+        Ok(Some(ResumedSession { session, account, break_glass }))
+    }
     async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>>;
     /// Records activity on a session; `false` if it no longer exists.
     async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<bool>;

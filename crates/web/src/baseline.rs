@@ -5,7 +5,12 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, HeaderValue};
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::localize_errors;
 use axum::{Json, Router};
 use shanyraq_app::Services;
 use shanyraq_domain::FamilyId;
@@ -25,7 +30,15 @@ pub fn baseline_router(services: Services) -> Router {
         openapi_json: Arc::new(String::new()),
         docs: Arc::new(crate::docs::DocsModel::default()),
     };
-    Router::new().route("/api/v1/families/{id}", get(card)).with_state(state)
+    let routes = Router::new()
+        .route("/api/v1/families/{id}", get(card))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(from_fn_with_state(state.clone(), localize_errors));
+    // The same layers as the real router, but for the session.
+    crate::router::with_common_layers(routes, state)
 }
 
 async fn card(

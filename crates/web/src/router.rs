@@ -65,7 +65,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
             HeaderValue::from_static("no-store"),
         ));
 
-    Router::new()
+    let routes = Router::new()
         .route("/", get(pages::start))
         .route("/health", get(api::health))
         .route("/api/openapi.json", get(api::openapi_json))
@@ -82,7 +82,14 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .fallback(pages::fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(from_fn_with_state(state.clone(), localize_errors))
-        .layer(from_fn_with_state(state.clone(), auth::resume_session))
+        .layer(from_fn_with_state(state.clone(), auth::resume_session));
+    with_common_layers(routes, state)
+}
+
+/// The layers every response passes through after its handler (and, in [`router`], after the
+/// session is resumed): the language cookie, security headers, compression and tracing.
+pub(crate) fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .layer(from_fn(pages::remember_lang))
         .layer(SetResponseHeaderLayer::appending(
             VARY,

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use shanyraq_domain::FamilyId;
 use shanyraq_domain::access::{BreakGlass, Principal};
 use shanyraq_domain::audit::Outcome;
-use shanyraq_store::{AccountKind, AccountRecord, NewSession, SessionRecord, Store};
+use shanyraq_store::{
+    AccountKind, AccountRecord, BreakGlassRecord, NewSession, ResumedSession, SessionRecord, Store,
+};
 use time::{Date, OffsetDateTime};
 
 use super::passwords::PasswordHasher;
@@ -216,14 +218,14 @@ impl SignIn {
         let now = self.clock.now();
         let expired = || AppError::from(SignInError::SessionExpired);
         let id_hash = cookie.digest();
-        let Some(session) = self.store.session(&id_hash).await? else { return Err(expired()) };
-        let account = self.store.account(session.account).await?;
-        let live =
-            self.live(&session, now) && account.as_ref().is_some_and(|a| a.disabled_at.is_none());
-        let Some(account) = account.filter(|_| live) else {
-            self.store.delete_session(&id_hash).await?;
+        let Some(found) = self.store.session_with_account(&id_hash, now).await? else {
             return Err(expired());
         };
+        let ResumedSession { session, account, break_glass } = found;
+        if !self.live(&session, now) || account.disabled_at.is_some() {
+            self.store.delete_session(&id_hash).await?;
+            return Err(expired());
+        }
         let (cookie, rotated) = if account.privilege_epoch != session.privilege_epoch {
             let fresh = Secret::generate()?;
             let new = NewSession {
@@ -243,7 +245,7 @@ impl SignIn {
             }
             (cookie.clone(), false)
         };
-        let principal = self.principal(&account, today, now).await?;
+        let principal = principal_with(&self.store, &account, &break_glass, today).await?;
         Ok(SignedIn { account, principal, cookie, rotated, csrf_token: session.csrf_token })
     }
 
@@ -290,6 +292,20 @@ pub async fn principal_of(
     today: Date,
     now: OffsetDateTime,
 ) -> Result<Principal, AppError> {
+    let break_glass = match account.kind {
+        AccountKind::Staff => store.active_break_glass(account.id, now).await?,
+        AccountKind::Citizen => Vec::new(),
+    };
+    principal_with(store, account, &break_glass, today).await
+}
+
+/// The principal of `account` with its open break-glass accesses already read.
+async fn principal_with(
+    store: &Arc<dyn Store>,
+    account: &AccountRecord,
+    break_glass: &[BreakGlassRecord],
+    today: Date,
+) -> Result<Principal, AppError> {
     let own_family: Option<FamilyId> = match (account.kind, account.iin) {
         (AccountKind::Citizen, Some(iin)) => store
             .person_by_iin(iin)
@@ -297,16 +313,8 @@ pub async fn principal_of(
             .and_then(|p| p.memberships.into_iter().find(|m| m.holds_on(today)).map(|m| m.family)),
         _ => None,
     };
-    let break_glass = if account.kind == AccountKind::Staff {
-        store
-            .active_break_glass(account.id, now)
-            .await?
-            .into_iter()
-            .map(|b| BreakGlass { family: b.family, until: b.until })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let break_glass =
+        break_glass.iter().map(|b| BreakGlass { family: b.family, until: b.until }).collect();
     Ok(Principal {
         actor: format!("account:{}", account.id),
         roles: account.roles.clone(),
