@@ -115,6 +115,7 @@ async fn client(
             req = req.header("cookie", c.as_str());
         }
         let started = Instant::now();
+        sender.ready().await?;
         let res = sender.send_request(req.body(Empty::<Bytes>::new())?).await?;
         let ok = res.status() == StatusCode::OK;
         res.into_body().collect().await?;
