@@ -91,6 +91,13 @@ const PAGES = [
   { name: 'access-log-denied', path: '/families/1/access-log', lang: DEFAULT_LANG, status: 403, signedIn: true },
   // A family that does not exist reads like one the account may not open.
   { name: 'family-unknown', path: '/families/999999999', lang: DEFAULT_LANG, status: 403, signedIn: true },
+  // The refusal offers staff the emergency access form; supervisors review those accesses.
+  { name: 'family-unknown-ru', path: '/families/999999999?lang=ru', lang: 'ru', status: 403, signedIn: true },
+  { name: 'family-unknown-en', path: '/families/999999999?lang=en', lang: 'en', status: 403, signedIn: true },
+  { name: 'break-glass-kk', path: '/break-glass?lang=kk', lang: 'kk', status: 200, signedIn: SUPERVISOR_LOGIN },
+  { name: 'break-glass-ru', path: '/break-glass?lang=ru', lang: 'ru', status: 200, signedIn: SUPERVISOR_LOGIN },
+  { name: 'break-glass-en', path: '/break-glass?lang=en', lang: 'en', status: 200, signedIn: SUPERVISOR_LOGIN },
+  { name: 'break-glass-denied', path: '/break-glass', lang: DEFAULT_LANG, status: 403, signedIn: true },
   { name: 'not-found-default', path: '/no-such-page', lang: DEFAULT_LANG, status: 404 },
   { name: 'not-found-en', path: '/no-such-page?lang=en', lang: 'en', status: 404 },
 ];

@@ -429,6 +429,24 @@ impl Services {
         break_glass::open(&self.store, &self.guard, ctx, family, reason, minutes).await
     }
 
+    /// The display names of staff accounts, for lists that name colleagues (a colleague's
+    /// name is no family's personal data); unknown ids are left out.
+    pub async fn display_names(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, AppError> {
+        let mut out = std::collections::HashMap::new();
+        for &id in ids {
+            if out.contains_key(&id) {
+                continue;
+            }
+            if let Some(a) = self.store.account(id).await? {
+                out.insert(id, a.display_name);
+            }
+        }
+        Ok(out)
+    }
+
     /// Break-glass accesses waiting for a supervisor's review.
     pub async fn unreviewed_break_glass(
         &self,

@@ -11,7 +11,7 @@ use shanyraq_domain::audit::AuditRecord;
 use shanyraq_domain::{FamilyId, Iin};
 use shanyraq_store::{
     AccountKind, AccountRecord, AccountStore, BreakGlassRecord, NewAccount, NewBreakGlass,
-    NewSession, SessionRecord, StoreError, StoreResult,
+    NewSession, ResumedSession, SessionRecord, StoreError, StoreResult,
 };
 use sqlx::PgPool;
 use sqlx::postgres::PgRow;
@@ -134,6 +134,26 @@ const CREATE_SESSION: &str = "INSERT INTO sessions
     VALUES ($1, $2, $3, $3, $4, $5)";
 
 const SESSION: &str = concat!("SELECT ", session_columns!(), " FROM sessions WHERE id_hash = $1");
+
+/// A session with its account and grants in one round trip; `has_break_glass` says whether a
+/// second query for the account's open break-glass accesses is needed (rarely).
+const SESSION_WITH_ACCOUNT: &str = "SELECT
+        s.id_hash AS s_id_hash, s.created_at AS s_created_at, s.last_seen_at AS s_last_seen_at,
+        s.privilege_epoch AS s_privilege_epoch, s.csrf_token AS s_csrf_token,
+        EXISTS (SELECT 1 FROM break_glass b WHERE b.account_id = a.id AND b.until > $2)
+            AS has_break_glass,
+        a.id, a.login, a.kind, a.display_name, a.password_hash,
+        a.iin, a.privilege_epoch, a.created_at, a.disabled_at,
+        ARRAY(SELECT r.role FROM account_roles r WHERE r.account_id = a.id
+              ORDER BY r.role, r.agency, r.territory) AS roles,
+        ARRAY(SELECT r.agency FROM account_roles r WHERE r.account_id = a.id
+              ORDER BY r.role, r.agency, r.territory) AS agencies,
+        ARRAY(SELECT r.territory FROM account_roles r WHERE r.account_id = a.id
+              ORDER BY r.role, r.agency, r.territory) AS territories,
+        ARRAY(SELECT c.category FROM account_categories c WHERE c.account_id = a.id
+              ORDER BY c.category) AS categories
+    FROM sessions s JOIN accounts a ON a.id = s.account_id
+    WHERE s.id_hash = $1";
 
 const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1";
 
@@ -520,6 +540,38 @@ impl AccountStore for PostgresStore {
         append_in(&mut tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.map_err(fail("committing a break-glass access"))?;
         Ok(opened)
+    }
+
+    async fn session_with_account(
+        &self,
+        id_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<ResumedSession>> {
+        let Some(row) = sqlx::query(SESSION_WITH_ACCOUNT)
+            .bind(id_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(fail("resuming a session"))?
+        else {
+            return Ok(None);
+        };
+        let account = account(&row)?;
+        let session = SessionRecord {
+            id_hash: get(&row, "s_id_hash")?,
+            account: account.id,
+            created_at: get(&row, "s_created_at")?,
+            last_seen_at: get(&row, "s_last_seen_at")?,
+            privilege_epoch: get(&row, "s_privilege_epoch")?,
+            csrf_token: get(&row, "s_csrf_token")?,
+        };
+        let has_break_glass: bool = get(&row, "has_break_glass")?;
+        let break_glass = if has_break_glass && account.kind == AccountKind::Staff {
+            self.active_break_glass(account.id, now).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Some(ResumedSession { session, account, break_glass }))
     }
 
     async fn active_break_glass(

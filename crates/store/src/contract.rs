@@ -256,6 +256,7 @@ macro_rules! store_contract_tests {
             idle_and_old_sessions_are_purged,
             failed_sign_ins_are_counted_cleared_and_purged,
             break_glass_is_audited_and_reviewed_once,
+            sessions_resume_with_account_and_break_glass,
             tokens_are_created_found_and_listed,
             tokens_are_revoked_once_and_touched,
             sign_in_challenges_queue_their_message,

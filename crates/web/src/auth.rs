@@ -72,6 +72,8 @@ impl Session {
 pub struct HeaderUser {
     pub name: String,
     pub csrf_token: String,
+    /// Reviews emergency accesses: the header links to the list.
+    pub supervisor: bool,
 }
 
 tokio::task_local! {
@@ -141,6 +143,7 @@ pub async fn resume_session(
     let user = session.viewer().map(|s| HeaderUser {
         name: s.account.display_name.clone(),
         csrf_token: s.csrf_token.clone(),
+        supervisor: s.principal.has_role(shanyraq_domain::access::Role::Supervisor),
     });
     let span = tracing::info_span!("request", id = %request_id.0);
     req.extensions_mut().insert(session);

@@ -9,6 +9,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 mod baseline;
+mod break_glass;
 mod citizen_sign_in;
 pub mod docs;
 mod error;

@@ -194,7 +194,9 @@ pub async fn family(
     .await;
     let (places, assessment) = match result {
         Ok(found) => found,
-        Err(AppError::Denied { .. } | AppError::NotFound { .. }) => return denied_page(lang),
+        Err(AppError::Denied { .. } | AppError::NotFound { .. }) => {
+            return crate::break_glass::family_denied(lang, id, &viewer);
+        }
         Err(AppError::PurposeRequired) => {
             let form = PurposeForm::new(lang, id, audience, None, None);
             return html(StatusCode::PRECONDITION_REQUIRED, &form);

@@ -22,6 +22,7 @@ use crate::WebConfig;
 use crate::access_log;
 use crate::api;
 use crate::auth;
+use crate::break_glass;
 use crate::citizen_sign_in;
 use crate::docs::DocsModel;
 use crate::error::localize_errors;
@@ -47,6 +48,7 @@ pub fn router(services: Services, config: WebConfig) -> Router {
     let api_v1 = Router::new()
         .route("/territories/{kato}", get(api::territory))
         .route("/territories/{kato}/families", get(api::families_in_territory))
+        .route("/territories/{kato}/families.csv", get(api::export::families_csv))
         .route("/families/{id}", get(api::family))
         .route("/families/{id}/assessment", get(api::assessment::family_assessment))
         .route("/families/{id}/access-log", get(api::access_log::family_access_log))
@@ -72,6 +74,9 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/api/docs", get(pages::docs))
         .route("/families/{id}", get(pages::family))
         .route("/families/{id}/access-log", get(access_log::page))
+        .route("/families/{id}/break-glass", post(break_glass::open))
+        .route("/break-glass", get(break_glass::list))
+        .route("/break-glass/{id}/review", post(break_glass::review))
         .route("/sign-in", get(sign_in::page).post(sign_in::submit))
         .route("/sign-in/citizen", get(citizen_sign_in::page).post(citizen_sign_in::submit))
         .route("/sign-in/code", get(citizen_sign_in::code_page).post(citizen_sign_in::code_submit))

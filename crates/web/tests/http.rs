@@ -1454,6 +1454,7 @@ async fn openapi_document_lists_every_route() {
         "/api/openapi.json",
         "/api/v1/territories/{kato}",
         "/api/v1/territories/{kato}/families",
+        "/api/v1/territories/{kato}/families.csv",
         "/api/v1/families/{id}",
         "/api/v1/families/{id}/assessment",
         "/api/v1/families/{id}/access-log",
@@ -1585,7 +1586,7 @@ async fn every_operation_declares_the_errors_it_can_return_and_the_language() {
             assert_eq!(lang["schema"]["enum"], serde_json::json!(["kk", "ru", "en"]));
         }
     }
-    assert_eq!(operations, 12);
+    assert_eq!(operations, 13);
 }
 
 #[tokio::test]
@@ -1594,6 +1595,7 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
     let doc = app.get("/api/openapi.json").await.json();
     let territory = "/api/v1/territories/{kato}";
     let listing = "/api/v1/territories/{kato}/families";
+    let export = "/api/v1/territories/{kato}/families.csv";
     let family = "/api/v1/families/{id}";
     let person = "/api/v1/persons/{iin}";
     let batches = "/api/v1/batches";
@@ -1619,6 +1621,8 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
         (listing, "/api/v1/territories/110000000/families?after=x", bad, "cursor.invalid"),
         (listing, "/api/v1/territories/110000000/families?limit=0", bad, "limit.invalid"),
         (listing, "/api/v1/territories/990000000/families", missing, "not_found"),
+        (export, "/api/v1/territories/1138201/families.csv", bad, "kato.length"),
+        (export, "/api/v1/territories/990000000/families.csv", missing, "not_found"),
         (family, "/api/v1/families/%FF", bad, "path.invalid"),
         (family, "/api/v1/families/0", bad, "family_id.invalid"),
         (family, "/api/v1/families/999", denied, "access.denied"),
@@ -1696,6 +1700,7 @@ async fn every_error_the_api_returns_is_documented_for_its_operation() {
     let v1 = [
         (territory, "/api/v1/territories/110000000"),
         (listing, "/api/v1/territories/110000000/families"),
+        (export, "/api/v1/territories/110000000/families.csv"),
         (family, "/api/v1/families/1"),
         (person, known_person.as_str()),
         (batches, "/api/v1/batches"),
@@ -3341,4 +3346,167 @@ async fn agency_systems_upload_feed_files_with_a_scoped_token() {
         .send(Request::post("/api/v1/feeds/income/batches").body(Body::from(csv)).unwrap())
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+/// POSTs the form `body` to `uri` with the session `session`, in English.
+async fn post_as(app: &App, uri: &str, body: &str, session: &str) -> Reply {
+    app.send_as(form_post(uri, body, Some("lang=en")), Some(session)).await
+}
+
+/// The `action` of the first review form on the review list.
+fn review_action(html: &str) -> Option<String> {
+    let rest = html.split("action=\"/break-glass/").nth(1)?;
+    Some(format!("/break-glass/{}", rest.split('"').next()?))
+}
+
+#[tokio::test]
+async fn emergency_access_opens_one_family_and_a_supervisor_reviews_it() {
+    let app = app().await;
+    let district = [grant(AccessRole::SocialWorker, "113800000")];
+    add_staff(&app.services, "district.worker", "Аудандық қызметкер", &district, &[]).await;
+    let worker = session_of(&app.services, "district.worker").await;
+
+    // The refusal offers emergency access to staff who may ask for it.
+    let page = get_as(&app, "/families/5?lang=en", &worker).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let text = page.text();
+    assert!(text.contains("This family does not exist or you may not open it."));
+    assert!(text.contains("<h2>Emergency access</h2>"), "{text}");
+    assert!(text.contains("action=\"/families/5/break-glass\""));
+    assert!(text.contains("<option value=\"240\">4 hours</option>"));
+    let token = hidden_csrf(&text);
+
+    // Without the session's token nothing is opened.
+    for body in ["reason=urgent&minutes=60", "reason=urgent&minutes=60&csrf=wrong"] {
+        let r = post_as(&app, "/families/5/break-glass", body, &worker).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{body}");
+        assert!(r.text().contains("Nothing was changed"));
+    }
+    assert_eq!(
+        get_as(&app, "/families/5?purpose=urgent", &worker).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let list = app.get("/break-glass?lang=en").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.text().contains("There are no emergency accesses waiting for review."));
+
+    // An empty reason: the form again, with the error in the user's language.
+    let req = form_post(
+        "/families/5/break-glass",
+        &format!("reason=+&minutes=120&csrf={token}"),
+        Some("lang=ru"),
+    );
+    let r = app.send_as(req, Some(&worker)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let text = r.text();
+    assert!(text.contains("Укажите цель доступа."), "{text}");
+    assert!(text.contains("aria-invalid=\"true\""));
+    assert!(text.contains("<option value=\"120\" selected>"));
+
+    // Opened: the family's page, with the reason as the purpose.
+    let reason = "Сообщение о насилии, выезд полиции";
+    let body = format!("reason={}&minutes=120&csrf={token}", enc(reason));
+    let r = post_as(&app, "/families/5/break-glass", &body, &worker).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let location = r.header(header::LOCATION).to_owned();
+    assert!(location.starts_with("/families/5?purpose="), "{location}");
+    let card = get_as(&app, &format!("{location}&lang=en"), &worker).await;
+    assert_eq!(card.status, StatusCode::OK, "{}", card.text());
+    assert!(card.text().contains("Family №5"));
+    // A break-glass read always states its purpose; other families stay closed.
+    assert_eq!(
+        get_as(&app, "/families/5", &worker).await.status,
+        StatusCode::PRECONDITION_REQUIRED
+    );
+    assert_eq!(get_as(&app, "/families/6?purpose=x", &worker).await.status, StatusCode::FORBIDDEN);
+
+    // Only supervisors see the review list.
+    let r = get_as(&app, "/break-glass?lang=en", &worker).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("Only supervisors review emergency accesses."));
+    assert!(!r.text().contains(reason));
+    assert!(!get_as(&app, "/families/1", &worker).await.text().contains("href=\"/break-glass\""));
+
+    let list = app.get("/break-glass?lang=en").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let text = list.text();
+    assert!(text.contains("href=\"/break-glass\""), "the header links the list");
+    assert!(text.contains("Аудандық қызметкер"), "{text}");
+    assert!(text.contains(reason));
+    assert!(text.contains("<a href=\"/families/5\">Family №5</a>"));
+    let action = review_action(&text).unwrap();
+    let csrf = hidden_csrf(&text);
+
+    // The worker cannot review it, and a review needs its token and a note.
+    let r = post_as(&app, &action, &format!("note=ok&csrf={token}"), &worker).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app.send(form_post(&action, "note=ok", Some("lang=en"))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("Nothing was changed"));
+    let r = app.send(form_post(&action, &format!("note=&csrf={csrf}"), Some("lang=en"))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("Enter the purpose of your access."));
+    assert!(r.text().contains(reason));
+
+    // Reviewed: it leaves the list.
+    let body = format!("note={}&csrf={csrf}", enc("Обосновано, проверено"));
+    let r = app.send(form_post(&action, &body, Some("lang=en"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header(header::LOCATION), "/break-glass");
+    let text = app.get("/break-glass?lang=en").await.text();
+    assert!(!text.contains(reason));
+    assert!(text.contains("There are no emergency accesses waiting for review."));
+}
+
+#[tokio::test]
+async fn families_export_as_csv_within_the_account_s_territory() {
+    let app = app().await;
+    let district = [grant(AccessRole::SocialWorker, "113800000")];
+    add_staff(&app.services, "district.worker", "Аудандық қызметкер", &district, &[]).await;
+    let worker = session_of(&app.services, "district.worker").await;
+    let r = get_as(&app, "/api/v1/territories/110000000/families.csv", &worker).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header(header::CONTENT_TYPE), "text/csv; charset=utf-8");
+    assert_eq!(
+        r.header(header::CONTENT_DISPOSITION),
+        "attachment; filename=\"families-110000000.csv\""
+    );
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
+    let text = r.text();
+    let body = text.strip_prefix('\u{feff}').expect("a byte order mark first");
+    let lines: Vec<&str> = body.split_terminator("\r\n").collect();
+    assert_eq!(lines[0], "id,territory,settlement_type,head,member_count");
+    // Exactly the district's families, in (territory, id) order, as the listing has them.
+    let listed = get_as(&app, "/api/v1/territories/113800000/families", &worker).await.json();
+    let listed: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let head = i["head"]["full"].as_str().unwrap_or_default();
+            format!(
+                "{},{},{},{head},{}",
+                i["id"],
+                i["territory"].as_str().unwrap(),
+                i["settlement_type"].as_str().unwrap(),
+                i["member_count"]
+            )
+        })
+        .collect();
+    assert_eq!(listed.len(), 4);
+    assert_eq!(lines[1..], listed[..]);
+    assert!(lines[1..].iter().all(|l| l.split(',').nth(1).unwrap().starts_with("1138")));
+
+    // A school specialist reads families but may not export them; without a session, 401.
+    let school = [RoleGrant {
+        role: AccessRole::SchoolSpecialist,
+        agency: AgencyCode::parse("education").unwrap(),
+        territory: kato("113800000"),
+    }];
+    add_staff(&app.services, "school.specialist", "Мектеп маманы", &school, &[]).await;
+    let specialist = session_of(&app.services, "school.specialist").await;
+    let r = get_as(&app, "/api/v1/territories/113800000/families.csv", &specialist).await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::FORBIDDEN, "access.denied"));
+    let r = app.get_anon("/api/v1/territories/113800000/families.csv").await;
+    assert_eq!((r.status, r.error_code().as_str()), (StatusCode::UNAUTHORIZED, "auth.required"));
 }

@@ -11,7 +11,7 @@ use super::fixtures::*;
 use super::{loaded, migrated};
 use crate::accounts::{
     AccountKind, AccountRecord, BreakGlassRecord, NewAccount, NewBreakGlass, NewSession,
-    SessionRecord,
+    ResumedSession, SessionRecord,
 };
 use crate::error::StoreError;
 use crate::port::Store;
@@ -477,4 +477,46 @@ pub async fn break_glass_is_audited_and_reviewed_once(store: &dyn Store) {
     assert_eq!(active(worker.id, hour(0)).await.unwrap(), vec![b1_reviewed, b2.clone()]);
     assert_eq!(store.unreviewed_break_glass(100).await.unwrap(), vec![b3, b2]);
     assert_eq!(verify(&entries, &[]), Ok(4));
+}
+
+/// Resuming a session reads the session, its account with grants, and a staff account's
+/// break-glass accesses open at the time; an unknown session is `None`.
+pub async fn sessions_resume_with_account_and_break_glass(store: &dyn Store) {
+    let _ = loaded(store).await;
+    let worker = store.create_account(&staff("aibek", "Айбек Н.")).await.unwrap();
+    let g = grant(Role::SocialWorker, "social", 110_000_000);
+    store.grant_role(worker.id, &g).await.unwrap();
+    store.grant_category(worker.id, Category::Violence).await.unwrap();
+    let s = new_session("resume-1", worker.id, T0);
+    store.create_session(&s).await.unwrap();
+    assert_eq!(store.session_with_account("resume-none", T0).await.unwrap(), None);
+
+    let got = store.session_with_account("resume-1", T0).await.unwrap().unwrap();
+    assert_eq!(got.session, stored(&s));
+    assert_eq!(got.account, store.account(worker.id).await.unwrap().unwrap());
+    assert_eq!(got.account.roles, [g]);
+    assert!(got.break_glass.is_empty());
+
+    let open = |family: FamilyId, hours: i64| NewBreakGlass {
+        account: worker.id,
+        family,
+        reason: "no answer at the door".to_owned(),
+        opened_at: T0,
+        until: T0 + Duration::hours(hours),
+    };
+    let rec = |request: &str| audit("family.break_glass", "family:1".to_owned(), T0, request);
+    let short = store.open_break_glass(&open(F_SERIKBAYEV, 1), &rec("bg-1")).await.unwrap();
+    let long = store.open_break_glass(&open(F_KIM, 4), &rec("bg-2")).await.unwrap();
+    let at = |h: i64| T0 + Duration::minutes(h);
+    let ids = |r: ResumedSession| r.break_glass.iter().map(|b| b.id).collect::<Vec<_>>();
+    let now = store.session_with_account("resume-1", at(30)).await.unwrap().unwrap();
+    assert_eq!(ids(now), [short.id, long.id]);
+    let later = store.session_with_account("resume-1", at(90)).await.unwrap().unwrap();
+    assert_eq!(ids(later), [long.id], "the one-hour access has ended");
+
+    // A citizen's session carries no break-glass.
+    let c = store.create_account(&citizen()).await.unwrap();
+    store.create_session(&new_session("resume-2", c.id, T0)).await.unwrap();
+    let got = store.session_with_account("resume-2", at(1)).await.unwrap().unwrap();
+    assert_eq!((got.account.id, got.break_glass.len()), (c.id, 0));
 }

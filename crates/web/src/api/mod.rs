@@ -5,6 +5,7 @@ pub mod assessment;
 pub mod batches;
 pub mod cursor;
 pub mod dto;
+pub mod export;
 pub mod openapi;
 pub mod uploads;
 
@@ -86,11 +87,11 @@ pub struct ListParams {
     limit: Option<String>,
 }
 
-fn path_value(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+pub(crate) fn path_value(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     path.map(|Path(v)| v).map_err(|_| ApiError::bad_request("path.invalid"))
 }
 
-fn parse_kato(text: &str) -> Result<Kato, ApiError> {
+pub(crate) fn parse_kato(text: &str) -> Result<Kato, ApiError> {
     Ok(text.parse::<Kato>()?)
 }
 

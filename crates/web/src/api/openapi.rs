@@ -45,6 +45,7 @@ use crate::error::{ErrorBody, ErrorDetail};
         super::health,
         super::territory,
         super::families_in_territory,
+        super::export::families_csv,
         super::family,
         super::access_log::family_access_log,
         super::assessment::family_assessment,
