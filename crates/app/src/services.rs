@@ -429,6 +429,20 @@ impl Services {
         break_glass::open(&self.store, &self.guard, ctx, family, reason, minutes).await
     }
 
+    /// Records a refused request that never reached a use case — a form without its CSRF
+    /// token, an empty purpose — as a denial by `actor` (an account key, or `anonymous`).
+    pub async fn record_refusal(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        request_id: &str,
+    ) -> Result<(), AppError> {
+        let ctx = AccessContext::new(shanyraq_domain::access::Principal::nobody(actor), request_id);
+        let rec = self.guard.record(&ctx, action, Subject::Key(subject), Outcome::Denied, None);
+        self.guard.write(rec).await
+    }
+
     /// The display names of staff accounts, for lists that name colleagues (a colleague's
     /// name is no family's personal data); unknown ids are left out.
     pub async fn display_names(

@@ -138,7 +138,7 @@ pub async fn resume_session(
         None => (Session::Anonymous { expired: false }, None),
         // Not a value the server ever gave out.
         Some(None) => (Session::Anonymous { expired: true }, Some(None)),
-        Some(Some(secret)) => resume(&state.services, &secret).await,
+        Some(Some(secret)) => resume(&state.services, &secret, &request_id).await,
     };
     let user = session.viewer().map(|s| HeaderUser {
         name: s.account.display_name.clone(),
@@ -164,10 +164,30 @@ pub async fn resume_session(
     response
 }
 
+/// Records a request refused before any use case ran — a form without its CSRF token, an
+/// empty or malformed purpose — as a denial by the signed-in account (or `anonymous`). The
+/// refusal stands whatever happens to the record; a failure to write it goes to the log.
+pub async fn record_refusal(
+    state: &AppState,
+    viewer: Option<&SignedIn>,
+    request_id: &RequestId,
+    action: &str,
+    subject: &str,
+) {
+    let actor = viewer.map_or("anonymous", |v| v.principal.actor.as_str());
+    if let Err(e) = state.services.record_refusal(actor, action, subject, &request_id.0).await {
+        tracing::error!(code = e.code(), "a refusal could not be recorded: {e}");
+    }
+}
+
 /// The session behind `secret`, and the cookie to send back: `Some(Some(v))` a new value,
 /// `Some(None)` to clear it, `None` to leave it.
-async fn resume(services: &Services, secret: &Secret) -> (Session, Option<Option<String>>) {
-    match services.sign_in().resume(secret, services.today()).await {
+async fn resume(
+    services: &Services,
+    secret: &Secret,
+    request_id: &RequestId,
+) -> (Session, Option<Option<String>>) {
+    match services.sign_in().resume(secret, services.today(), &request_id.0).await {
         Ok(s) => {
             let cookie = s.rotated.then(|| Some(s.cookie.expose().to_owned()));
             (Session::SignedIn(Arc::new(s)), cookie)
@@ -234,7 +254,21 @@ pub struct ApiPurpose(pub Option<Purpose>);
 impl FromRequestParts<AppState> for ApiPurpose {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let parsed = Self::parse(parts);
+        if parsed.is_err() {
+            let viewer = parts.extensions.get::<Session>().and_then(Session::viewer).cloned();
+            let request_id = parts.extensions.get::<RequestId>().cloned();
+            if let Some(id) = request_id {
+                record_refusal(state, viewer.as_deref(), &id, "request.purpose", "purpose").await;
+            }
+        }
+        parsed
+    }
+}
+
+impl ApiPurpose {
+    fn parse(parts: &Parts) -> Result<ApiPurpose, ApiError> {
         let header = parts
             .headers
             .get(PURPOSE_HEADER)

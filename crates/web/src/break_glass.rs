@@ -22,7 +22,7 @@ use shanyraq_store::BreakGlassRecord;
 
 use crate::access_log::{dotted_time, machine_time};
 use crate::api::parse_family_id;
-use crate::auth::{RequestId, Session, csrf_matches, url_encode};
+use crate::auth::{RequestId, Session, csrf_matches, record_refusal, url_encode};
 use crate::error::ApiError;
 use crate::extract::ReqLang;
 use crate::i18n::{t, t_args};
@@ -146,6 +146,8 @@ pub async fn open(
     };
     let Form(form) = form.unwrap_or_default();
     if !csrf_matches(Some(&form.csrf), Some(&viewer.csrf_token)) {
+        record_refusal(&state, Some(&viewer), &request_id, "request.csrf", "form:break_glass")
+            .await;
         return csrf_page(lang);
     }
     if !policy::may_break_glass(&viewer.principal) {
@@ -155,6 +157,9 @@ pub async fn open(
     let reason = match Purpose::parse(&form.reason) {
         Ok(r) => r,
         Err(e) => {
+            let subject = format!("family:{id}");
+            record_refusal(&state, Some(&viewer), &request_id, "family.break_glass", &subject)
+                .await;
             let message = ApiError::from(e).message(lang);
             return denied_with_form(
                 lang,
@@ -310,11 +315,16 @@ pub async fn review(
     };
     let Form(form) = form.unwrap_or_default();
     if !csrf_matches(Some(&form.csrf), Some(&viewer.csrf_token)) {
+        record_refusal(&state, Some(&viewer), &request_id, "request.csrf", "form:break_glass")
+            .await;
         return csrf_page(lang);
     }
     let note = match Purpose::parse(&form.note) {
         Ok(n) => n,
         Err(e) => {
+            let subject = format!("break_glass:{id}");
+            record_refusal(&state, Some(&viewer), &request_id, "break_glass.review", &subject)
+                .await;
             let message = ApiError::from(e).message(lang);
             let error = Some((id, form.note, message));
             return review_page(&state, lang, &viewer, request_id, error, StatusCode::BAD_REQUEST)

@@ -18,7 +18,9 @@ use shanyraq_app::accounts::{CODE_LIFETIME, CodeSent, SignInError};
 use shanyraq_domain::Iin;
 
 use crate::WebConfig;
-use crate::auth::{RequestId, client_address, cookie_value, csrf_cookie_name, csrf_matches};
+use crate::auth::{
+    RequestId, client_address, cookie_value, csrf_cookie_name, csrf_matches, record_refusal,
+};
 use crate::error::ApiError;
 use crate::extract::ReqLang;
 use crate::i18n::{t, t_args};
@@ -183,6 +185,7 @@ pub async fn submit(
     let respond = |status, page: &CitizenPage| form_response(&state, status, page, &page.csrf);
     let expected = cookie_value(&headers, csrf_cookie_name(&state.config));
     if !csrf_matches(Some(&form.csrf), expected) {
+        record_refusal(&state, None, &request_id, "request.csrf", "form:citizen_sign_in").await;
         page.form_error = Some(t(lang, "err-auth-csrf"));
         return respond(StatusCode::FORBIDDEN, &page);
     }
@@ -258,6 +261,7 @@ pub async fn code_submit(
     let respond = |status, page: &CodePage| form_response(&state, status, page, &page.csrf);
     let expected = cookie_value(&headers, csrf_cookie_name(&state.config));
     if !csrf_matches(Some(&form.csrf), expected) {
+        record_refusal(&state, None, &request_id, "request.csrf", "form:citizen_sign_in").await;
         page.form_error = Some(t(lang, "err-auth-csrf"));
         return respond(StatusCode::FORBIDDEN, &page);
     }

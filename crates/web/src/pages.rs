@@ -16,7 +16,7 @@ use shanyraq_domain::assessment::{Audience, explain, without_hidden};
 
 use crate::api::parse_family_id;
 use crate::assets;
-use crate::auth::{self, HeaderUser, RequestId, Session, query_param, url_encode};
+use crate::auth::{self, HeaderUser, RequestId, Session, query_param, record_refusal, url_encode};
 use crate::docs::DocsModel;
 use crate::error::ApiError;
 use crate::extract::ReqLang;
@@ -168,6 +168,8 @@ pub async fn family(
     let purpose = match stated.as_deref().map(Purpose::parse).transpose() {
         Ok(p) => p,
         Err(e) => {
+            let subject = format!("family:{id}");
+            record_refusal(&state, Some(&viewer), &request_id, "family.read", &subject).await;
             let form = PurposeForm::new(lang, id, audience, stated, Some(ApiError::from(e)));
             return html(StatusCode::BAD_REQUEST, &form);
         }

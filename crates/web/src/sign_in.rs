@@ -19,7 +19,7 @@ use shanyraq_app::accounts::{Secret, SignInError, SignedIn};
 
 use crate::auth::{
     RequestId, Session, client_address, cookie_value, csrf_cookie_name, csrf_matches, local_next,
-    query_param, session_cookie_name, set_cookie,
+    query_param, record_refusal, session_cookie_name, set_cookie,
 };
 use crate::error::ApiError;
 use crate::extract::ReqLang;
@@ -144,6 +144,7 @@ pub async fn submit(
     };
     let expected = cookie_value(&headers, csrf_cookie_name(&state.config));
     if !csrf_matches(Some(&form.csrf), expected) {
+        record_refusal(&state, None, &request_id, "request.csrf", "form:sign_in").await;
         page.form_error = Some(t(lang, "err-auth-csrf"));
         return sign_in_response(&state, StatusCode::FORBIDDEN, &page);
     }
@@ -218,9 +219,10 @@ pub async fn sign_out(
     state: State<AppState>,
     lang: ReqLang,
     session: Extension<Session>,
+    request_id: Extension<RequestId>,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
-    end_sessions(state, lang, session, form, false).await
+    end_sessions(state, lang, session, request_id, form, false).await
 }
 
 /// `POST /sign-out-everywhere`: ends every session of the account, on every device.
@@ -228,15 +230,17 @@ pub async fn sign_out_everywhere(
     state: State<AppState>,
     lang: ReqLang,
     session: Extension<Session>,
+    request_id: Extension<RequestId>,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
-    end_sessions(state, lang, session, form, true).await
+    end_sessions(state, lang, session, request_id, form, true).await
 }
 
 async fn end_sessions(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Extension(session): Extension<Session>,
+    Extension(request_id): Extension<RequestId>,
     form: Result<Form<TokenForm>, FormRejection>,
     everywhere: bool,
 ) -> Response {
@@ -248,6 +252,8 @@ async fn end_sessions(
     };
     let Form(form) = form.unwrap_or_default();
     if !csrf_matches(Some(&form.csrf), Some(&signed_in.csrf_token)) {
+        record_refusal(&state, Some(&signed_in), &request_id, "request.csrf", "form:sign_out")
+            .await;
         return csrf_page(lang);
     }
     let sign_in = state.services.sign_in();

@@ -2745,9 +2745,13 @@ async fn forms_without_their_token_change_nothing() {
         ("/sign-out-everywhere", "csrf="),
         ("/sign-out-everywhere", "csrf=wrong"),
     ] {
+        let before = app.services.audit_head().await.unwrap().map_or(0, |a| a.seq);
         let r = app.send(form_post(uri, body, Some("lang=en"))).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri} {body}");
         assert!(r.text().contains("Nothing was changed"), "{}", r.text());
+        // Recorded as a denial of the signed-in account.
+        let head = app.services.audit_head().await.unwrap().unwrap();
+        assert_eq!(head.seq, before + 1, "{uri} {body}: one entry");
         assert!(set_cookie_value(&r, SESSION).is_none());
         assert_eq!(app.get("/api/v1/families/1").await.status, StatusCode::OK, "still signed in");
     }
@@ -2835,8 +2839,11 @@ async fn sensitive_facts_need_a_grant_and_a_stated_purpose() {
         assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.text());
         let r = send(&format!("{uri}&purpose=%D0%B2%D0%B8%D0%B7%D0%B8%D1%82"), None).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}: the purpose as a parameter");
+        let before = app.services.audit_head().await.unwrap().map_or(0, |a| a.seq);
         let r = send(uri, Some("   ")).await;
         assert_eq!(r.error_code(), "access.purpose_empty");
+        let after = app.services.audit_head().await.unwrap().map_or(0, |a| a.seq);
+        assert_eq!(after, before + 1, "an empty purpose is recorded as a denial");
     }
     assert!(violence(&send("/api/v1/families/3", Some("visit")).await.json()));
     // The explanation follows the card: its violence line only for the granted reader.

@@ -213,8 +213,14 @@ impl SignIn {
     }
 
     /// The session behind a cookie, checked against the timeouts; a new session id when the
-    /// account's privileges changed since it was opened.
-    pub async fn resume(&self, cookie: &Secret, today: Date) -> Result<SignedIn, AppError> {
+    /// account's privileges changed since it was opened. A session that timed out is recorded
+    /// as a denial.
+    pub async fn resume(
+        &self,
+        cookie: &Secret,
+        today: Date,
+        request_id: &str,
+    ) -> Result<SignedIn, AppError> {
         let now = self.clock.now();
         let expired = || AppError::from(SignInError::SessionExpired);
         let id_hash = cookie.digest();
@@ -224,6 +230,17 @@ impl SignIn {
         let ResumedSession { session, account, break_glass } = found;
         if !self.live(&session, now) || account.disabled_at.is_some() {
             self.store.delete_session(&id_hash).await?;
+            let actor = Principal::nobody(format!("account:{}", account.id));
+            let ctx = AccessContext::new(actor, request_id);
+            let subject = format!("account:{}", account.id);
+            let rec = self.guard.record(
+                &ctx,
+                "account.session_expired",
+                crate::authz::Subject::Key(&subject),
+                Outcome::Denied,
+                None,
+            );
+            self.guard.write(rec).await?;
             return Err(expired());
         }
         let (cookie, rotated) = if account.privilege_epoch != session.privilege_epoch {

@@ -117,7 +117,7 @@ async fn sessions_are_new_at_sign_in_expire_rotate_and_end_everywhere() {
 
     // Resuming within the idle timeout works, and keeps the id.
     let soon = at(&store, noon() + Duration::minutes(29));
-    let resumed = soon.sign_in().resume(&first.cookie, as_of()).await.unwrap();
+    let resumed = soon.sign_in().resume(&first.cookie, as_of(), "r").await.unwrap();
     assert!(!resumed.rotated);
     assert_eq!(resumed.cookie, first.cookie);
 
@@ -128,21 +128,22 @@ async fn sessions_are_new_at_sign_in_expire_rotate_and_end_everywhere() {
         territory: kato(DISTRICT),
     };
     s.users().grant(&system(), "aigerim", &g).await.unwrap();
-    let rotated = soon.sign_in().resume(&first.cookie, as_of()).await.unwrap();
+    let rotated = soon.sign_in().resume(&first.cookie, as_of(), "r").await.unwrap();
     assert!(rotated.rotated && rotated.cookie != first.cookie);
     assert!(rotated.principal.has_role(Role::Supervisor));
-    let old = soon.sign_in().resume(&first.cookie, as_of()).await;
+    let old = soon.sign_in().resume(&first.cookie, as_of(), "r").await;
     assert_eq!(sign_in_error(old), SignInError::SessionExpired);
 
     // Idle for 30 minutes after the last activity: gone.
     let idle = at(&store, noon() + Duration::minutes(29 + 31));
-    let r = idle.sign_in().resume(&rotated.cookie, as_of()).await;
+    let r = idle.sign_in().resume(&rotated.cookie, as_of(), "r").await;
     assert_eq!(sign_in_error(r), SignInError::SessionExpired);
+    assert_eq!(last_outcome(&store).await, ("account.session_expired".into(), Outcome::Denied));
 
     // Sign-out everywhere ends the other session too.
     let n = s.sign_in().sign_out_everywhere(id).await.unwrap();
     assert_eq!(n, 1, "only the second session was still open");
-    let r = s.sign_in().resume(&second.cookie, as_of()).await;
+    let r = s.sign_in().resume(&second.cookie, as_of(), "r").await;
     assert_eq!(sign_in_error(r), SignInError::SessionExpired);
 }
 
@@ -157,10 +158,10 @@ async fn active_sessions_end_at_the_absolute_timeout() {
     for _ in 0..7 {
         t += Duration::minutes(15);
         let step = at(&store, t).with_session_policy(policy);
-        assert!(step.sign_in().resume(&signed.cookie, as_of()).await.is_ok(), "at {t}");
+        assert!(step.sign_in().resume(&signed.cookie, as_of(), "r").await.is_ok(), "at {t}");
     }
     let end = at(&store, noon() + Duration::hours(2)).with_session_policy(policy);
-    let r = end.sign_in().resume(&signed.cookie, as_of()).await;
+    let r = end.sign_in().resume(&signed.cookie, as_of(), "r").await;
     assert_eq!(sign_in_error(r), SignInError::SessionExpired);
 }
 
