@@ -47,6 +47,8 @@ const DEMO_LOGIN = process.env.DEMO_LOGIN || 'school_specialist';
 const DEMO_PASSWORD = process.env.DEMO_PASSWORD || `${DEMO_LOGIN}-demo-pass`;
 /** The demo's supervisor of the same district: the staff role that may see who opened a family. */
 const SUPERVISOR_LOGIN = process.env.SUPERVISOR_LOGIN || 'supervisor';
+/** The demo's administrator: manages accounts and integration tokens. */
+const ADMIN_LOGIN = process.env.ADMIN_LOGIN || 'administrator';
 
 /**
  * A code on its way, as the citizen's first sign-in step leaves it in the browser: challenge 1,
@@ -98,6 +100,14 @@ const PAGES = [
   { name: 'break-glass-ru', path: '/break-glass?lang=ru', lang: 'ru', status: 200, signedIn: SUPERVISOR_LOGIN },
   { name: 'break-glass-en', path: '/break-glass?lang=en', lang: 'en', status: 200, signedIn: SUPERVISOR_LOGIN },
   { name: 'break-glass-denied', path: '/break-glass', lang: DEFAULT_LANG, status: 403, signedIn: true },
+  // Accounts and integration tokens: for administrators only.
+  { name: 'admin-users-kk', path: '/admin/users?lang=kk', lang: 'kk', status: 200, signedIn: ADMIN_LOGIN },
+  { name: 'admin-users-ru', path: '/admin/users?lang=ru', lang: 'ru', status: 200, signedIn: ADMIN_LOGIN },
+  { name: 'admin-users-en', path: '/admin/users?lang=en', lang: 'en', status: 200, signedIn: ADMIN_LOGIN },
+  { name: 'admin-tokens-kk', path: '/admin/tokens?lang=kk', lang: 'kk', status: 200, signedIn: ADMIN_LOGIN },
+  { name: 'admin-tokens-ru', path: '/admin/tokens?lang=ru', lang: 'ru', status: 200, signedIn: ADMIN_LOGIN },
+  { name: 'admin-tokens-en', path: '/admin/tokens?lang=en', lang: 'en', status: 200, signedIn: ADMIN_LOGIN },
+  { name: 'admin-users-denied', path: '/admin/users', lang: DEFAULT_LANG, status: 403, signedIn: true },
   { name: 'not-found-default', path: '/no-such-page', lang: DEFAULT_LANG, status: 404 },
   { name: 'not-found-en', path: '/no-such-page?lang=en', lang: 'en', status: 404 },
 ];

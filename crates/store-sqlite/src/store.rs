@@ -19,9 +19,9 @@ use shanyraq_store::{
     Installed, IssueCursor, LevelCount, MethodologyRecord, MigrationOutcome, Movement, NewAccount,
     NewBreakGlass, NewChallenge, NewFeedBatch, NewOffer, NewSession, NewToken, NextIds,
     OfferRecord, OfferStore, OutboxMessage, PageRequest, PendingRow, PersonRecord, PopulationChunk,
-    PopulationStore, RegionMedian, ResolvedPerson, SchemaShape, SchemaStore, SessionRecord,
-    StoreError, StoreResult, StoreStats, StoredAssessment, StoredLevelEvent, TaskRecord,
-    ResumedSession, TerritoryStore, TokenRecord, TokenStore,
+    PopulationStore, RegionMedian, ResolvedPerson, ResumedSession, SchemaShape, SchemaStore,
+    SessionRecord, StoreError, StoreResult, StoreStats, StoredAssessment, StoredLevelEvent,
+    TaskRecord, TerritoryStore, TokenRecord, TokenStore,
 };
 use time::{Date, OffsetDateTime};
 use tokio::sync::Semaphore;

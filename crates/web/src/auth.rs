@@ -74,6 +74,8 @@ pub struct HeaderUser {
     pub csrf_token: String,
     /// Reviews emergency accesses: the header links to the list.
     pub supervisor: bool,
+    /// Administers accounts and tokens: the header links to the administration pages.
+    pub administrator: bool,
 }
 
 tokio::task_local! {
@@ -144,6 +146,7 @@ pub async fn resume_session(
         name: s.account.display_name.clone(),
         csrf_token: s.csrf_token.clone(),
         supervisor: s.principal.has_role(shanyraq_domain::access::Role::Supervisor),
+        administrator: s.principal.has_role(shanyraq_domain::access::Role::Administrator),
     });
     let span = tracing::info_span!("request", id = %request_id.0);
     req.extensions_mut().insert(session);

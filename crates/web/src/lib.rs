@@ -5,6 +5,7 @@
 //! of SQL or of which store backend runs underneath.
 
 mod access_log;
+mod admin;
 pub mod api;
 mod assets;
 pub mod auth;

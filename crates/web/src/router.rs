@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::WebConfig;
 use crate::access_log;
+use crate::admin;
 use crate::api;
 use crate::auth;
 use crate::break_glass;
@@ -77,6 +78,17 @@ pub fn router(services: Services, config: WebConfig) -> Router {
         .route("/families/{id}/break-glass", post(break_glass::open))
         .route("/break-glass", get(break_glass::list))
         .route("/break-glass/{id}/review", post(break_glass::review))
+        .route("/admin", get(admin::index))
+        .route("/admin/users", get(admin::users))
+        .route("/admin/users/add", post(admin::add_user))
+        .route("/admin/users/grant", post(admin::grant_role))
+        .route("/admin/users/revoke", post(admin::revoke_role))
+        .route("/admin/users/category", post(admin::set_category))
+        .route("/admin/users/password", post(admin::set_password))
+        .route("/admin/users/sign-out", post(admin::sign_out_user))
+        .route("/admin/tokens", get(admin::tokens))
+        .route("/admin/tokens/issue", post(admin::issue_token))
+        .route("/admin/tokens/revoke", post(admin::revoke_token))
         .route("/sign-in", get(sign_in::page).post(sign_in::submit))
         .route("/sign-in/citizen", get(citizen_sign_in::page).post(citizen_sign_in::submit))
         .route("/sign-in/code", get(citizen_sign_in::code_page).post(citizen_sign_in::code_submit))

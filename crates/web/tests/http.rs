@@ -3517,3 +3517,254 @@ async fn families_export_as_csv_within_the_account_s_territory() {
     let r = app.get_anon("/api/v1/territories/113800000/families.csv").await;
     assert_eq!((r.status, r.error_code().as_str()), (StatusCode::UNAUTHORIZED, "auth.required"));
 }
+
+const ADMIN: &str = "test.admin";
+
+/// Adds an administrator to `app`; their session cookie and the CSRF token of their pages.
+async fn admin_of(app: &App) -> (String, String) {
+    let admin = RoleGrant {
+        role: AccessRole::Administrator,
+        agency: AgencyCode::parse("admin").unwrap(),
+        territory: kato("110000000"),
+    };
+    add_staff(&app.services, ADMIN, "Әкімші Тестов", &[admin], &[]).await;
+    let session = session_of(&app.services, ADMIN).await;
+    let page = get_as(app, "/admin/users?lang=en", &session).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let csrf = hidden_csrf(&page.text());
+    (session, csrf)
+}
+
+/// What `session` gets for family 1 through the API.
+async fn reads_family_1(app: &App, session: &str) -> StatusCode {
+    get_as(app, "/api/v1/families/1", session).await.status
+}
+
+#[tokio::test]
+async fn administrators_add_accounts_and_grant_roles() {
+    let app = app().await;
+    let r = app.get_anon("/admin/users").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.header(header::LOCATION).starts_with("/sign-in?next="), "{:?}", r.headers);
+    let (admin, csrf) = admin_of(&app).await;
+    let page = get_as(&app, "/admin/users?lang=en", &admin).await.text();
+    assert!(page.contains("href=\"/admin/users\""), "the header links here");
+    assert!(page.contains(SUPERVISOR) && page.contains("Supervisor"), "{page}");
+    assert!(page.contains("autocomplete=\"new-password\""));
+
+    // A weak password is refused with its reason, at its field; nothing is created.
+    for (login, password, message) in [
+        ("new.worker", "short", "at least 12 characters"),
+        ("new.worker.long", "new.worker.long", "must not be the sign-in name"),
+    ] {
+        let body = format!("csrf={csrf}&login={login}&name=Jan&password={password}");
+        let r = post_as(&app, "/admin/users/add", &body, &admin).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let text = r.text();
+        assert!(text.contains(message), "{text}");
+        assert!(text.contains("href=\"#add-password\"") && text.contains("aria-invalid=\"true\""));
+        assert!(text.contains(&format!("value=\"{login}\"")), "the login is kept");
+        assert!(app.services.users().find(login).await.is_err());
+    }
+
+    let body = format!(
+        "csrf={csrf}&login=new.worker&name={}&password={}",
+        enc("Жаңа Қызметкер"),
+        enc(PASSWORD)
+    );
+    let r = post_as(&app, "/admin/users/add", &body, &admin).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.header(header::LOCATION), "/admin/users?done=added");
+    let page = get_as(&app, "/admin/users?done=added&lang=en", &admin).await.text();
+    assert!(page.contains("The account was added.") && page.contains("Жаңа Қызметкер"));
+    let r = post_as(&app, "/admin/users/add", &body, &admin).await;
+    assert!(r.text().contains("already exists"), "{}", r.text());
+
+    // Without a role the account reads nothing; with one, its territory.
+    let worker = session_of(&app.services, "new.worker").await;
+    assert_eq!(reads_family_1(&app, &worker).await, StatusCode::FORBIDDEN);
+    let grant = format!(
+        "csrf={csrf}&login=new.worker&role=social_worker&agency=social&territory=113800000"
+    );
+    let r = post_as(&app, "/admin/users/grant", &grant, &admin).await;
+    assert_eq!(r.header(header::LOCATION), "/admin/users?done=granted", "{}", r.text());
+    assert_eq!(reads_family_1(&app, &worker).await, StatusCode::OK);
+    let page = get_as(&app, "/admin/users?lang=en", &admin).await.text();
+    assert!(
+        page.contains("Social worker <code lang=\"en\">social_worker/social@113800000</code>"),
+        "{page}"
+    );
+    // A bad territory or agency says what is wrong.
+    let bad = grant.replace("113800000", "1138");
+    let r = post_as(&app, "/admin/users/grant", &bad, &admin).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("9 digits") && r.text().contains("href=\"#grant-territory\""));
+    let r =
+        post_as(&app, "/admin/users/grant", &grant.replace("new.worker", "nobody"), &admin).await;
+    assert!(r.text().contains("There is no account with the sign-in name"), "{}", r.text());
+
+    // Categories.
+    let body = format!("csrf={csrf}&login=new.worker&category=violence&action=grant");
+    let r = post_as(&app, "/admin/users/category", &body, &admin).await;
+    assert_eq!(r.header(header::LOCATION), "/admin/users?done=category-granted");
+    assert!(
+        get_as(&app, "/admin/users?lang=en", &admin).await.text().contains("Domestic violence")
+    );
+    let body = body.replace("grant", "revoke");
+    let r = post_as(&app, "/admin/users/category", &body, &admin).await;
+    assert_eq!(r.header(header::LOCATION), "/admin/users?done=category-revoked");
+
+    // Revoking the role takes the territory away.
+    let r = post_as(&app, "/admin/users/revoke", &grant, &admin).await;
+    assert_eq!(r.header(header::LOCATION), "/admin/users?done=revoked");
+    let worker = session_of(&app.services, "new.worker").await;
+    assert_eq!(reads_family_1(&app, &worker).await, StatusCode::FORBIDDEN);
+
+    // Signing out everywhere ends the account's sessions.
+    let body = format!("csrf={csrf}&login=new.worker");
+    let r = post_as(&app, "/admin/users/sign-out", &body, &admin).await;
+    assert_eq!(r.header(header::LOCATION), "/admin/users?done=signed-out");
+    assert_eq!(reads_family_1(&app, &worker).await, StatusCode::UNAUTHORIZED);
+
+    // A new password: the old one no longer works.
+    let body = format!("csrf={csrf}&login=new.worker&password=short");
+    let r = post_as(&app, "/admin/users/password", &body, &admin).await;
+    assert!(r.text().contains("at least 12 characters"));
+    let new_password = "жаңа құпиясөз 2026";
+    let body = format!("csrf={csrf}&login=new.worker&password={}", enc(new_password));
+    let r = post_as(&app, "/admin/users/password", &body, &admin).await;
+    assert_eq!(r.header(header::LOCATION), "/admin/users?done=password");
+    let sign_in = app.services.sign_in();
+    let today = app.services.today();
+    assert!(sign_in.sign_in("new.worker", PASSWORD, "test", "t", today).await.is_err());
+    assert!(sign_in.sign_in("new.worker", new_password, "test", "t", today).await.is_ok());
+}
+
+#[tokio::test]
+async fn only_administrators_administer_and_only_with_the_form_token() {
+    let app = app().await;
+    let (admin, csrf) = admin_of(&app).await;
+    // The supervisor of the harness: no link, 403 on every page and form, nothing changes.
+    let home = app.get("/?lang=en").await.text();
+    assert!(!home.contains("/admin/users"));
+    let own_csrf = hidden_csrf(&home);
+    for uri in ["/admin/users?lang=en", "/admin/tokens?lang=en"] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}");
+        assert!(r.text().contains("Only administrators"), "{}", r.text());
+    }
+    let session = app.session.clone().unwrap();
+    for (uri, body) in [
+        ("/admin/users/add", format!("login=intruder&name=X&password={}", enc(PASSWORD))),
+        (
+            "/admin/users/grant",
+            format!("login={SUPERVISOR}&role=administrator&agency=admin&territory=110000000"),
+        ),
+        ("/admin/users/category", format!("login={SUPERVISOR}&category=violence&action=grant")),
+        ("/admin/users/password", format!("login={ADMIN}&password={}", enc("another long one 77"))),
+        ("/admin/users/sign-out", format!("login={ADMIN}")),
+        ("/admin/tokens/issue", "name=mine&source=income&territory=110000000&days=30".to_owned()),
+    ] {
+        let r = post_as(&app, uri, &format!("csrf={own_csrf}&{body}"), &session).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}: {}", r.text());
+        assert!(r.text().contains("Only administrators"), "{uri}");
+    }
+    let users = app.services.users();
+    assert!(users.find("intruder").await.is_err());
+    let supervisor = users.find(SUPERVISOR).await.unwrap();
+    assert!(supervisor.roles.iter().all(|g| g.role != AccessRole::Administrator));
+    assert!(supervisor.categories.is_empty());
+    let system = AccessContext::system("test", "t");
+    assert!(app.services.tokens().list(&system).await.unwrap().is_empty());
+    assert_eq!(get_as(&app, "/admin/users", &admin).await.status, StatusCode::OK, "still in");
+
+    // An administrator's form without its token, or with another's, changes nothing.
+    let body = format!("login=intruder&name=X&password={}", enc(PASSWORD));
+    for token in ["", "csrf=wrong&", &format!("csrf={own_csrf}&")] {
+        let r = post_as(&app, "/admin/users/add", &format!("{token}{body}"), &admin).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{token}");
+        assert!(r.text().contains("Nothing was changed"));
+    }
+    let r = post_as(&app, "/admin/tokens/issue", "name=x&source=income&days=3", &admin).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(users.find("intruder").await.is_err());
+    assert!(app.services.tokens().list(&system).await.unwrap().is_empty());
+    // With it, it works.
+    let r = post_as(&app, "/admin/users/add", &format!("csrf={csrf}&{body}"), &admin).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn administrators_issue_tokens_shown_once_and_revoke_them() {
+    let app = app().await;
+    let (admin, csrf) = admin_of(&app).await;
+    let page = get_as(&app, "/admin/tokens?lang=en", &admin).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("No token has been issued yet."));
+
+    for (body, message) in [
+        ("name=tax-okrug&territory=113820000&days=30", "Choose at least one source."),
+        ("name=tax-okrug&source=income&territory=113820000&days=0", "1 to 366 days"),
+        ("name=tax okrug&source=income&territory=113820000&days=30", "A token name has"),
+        ("name=tax-okrug&source=income&territory=11&days=30", "9 digits"),
+    ] {
+        let r = post_as(&app, "/admin/tokens/issue", &format!("csrf={csrf}&{body}"), &admin).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(r.text().contains(message), "{body}: {}", r.text());
+    }
+
+    let body = format!("csrf={csrf}&name=tax-okrug&source=income&territory=113820000&days=30");
+    let r = post_as(&app, "/admin/tokens/issue", &body, &admin).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
+    let text = r.text();
+    assert!(text.contains("It will not be shown again"), "{text}");
+    let secret = text
+        .split("id=\"token-value\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(secret.len(), 64, "{secret}");
+    // The list shows the token, never its value.
+    let list = get_as(&app, "/admin/tokens?lang=en", &admin).await.text();
+    assert!(list.contains("tax-okrug") && list.contains("113820000") && list.contains("Never"));
+    assert!(!list.contains(&secret));
+    let r = post_as(&app, "/admin/tokens/issue", &body, &admin).await;
+    assert!(r.text().contains("A token with this name already exists."));
+
+    // The token uploads.
+    let csv = "IIN,Last name,First name,Birth date,KATO,Period start,Period end,Income source,Amount\n\
+               791028302728,Серіков,Серік,1979-10-28,113820100,2026-10-01,,wage,250000\n";
+    let upload = || {
+        let req = Request::post("/api/v1/feeds/income/batches?lang=en")
+            .header("x-file-name", "wages.csv")
+            .header(header::AUTHORIZATION, format!("Bearer {secret}"));
+        app.send_anon(req.body(Body::from(csv)).unwrap())
+    };
+    let r = upload().await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert!(!get_as(&app, "/admin/tokens?lang=en", &admin).await.text().contains(">Never<"));
+
+    // Revoked, it is marked so and uploads no more.
+    let r =
+        post_as(&app, "/admin/tokens/revoke", &format!("csrf={csrf}&name=tax-okrug"), &admin).await;
+    assert_eq!(r.header(header::LOCATION), "/admin/tokens?done=token-revoked");
+    let page = get_as(&app, "/admin/tokens?done=token-revoked&lang=en", &admin).await.text();
+    assert!(page.contains("The token was revoked."));
+    assert!(!page.contains("action=\"/admin/tokens/revoke\""), "no button for a revoked token");
+    let system = AccessContext::system("test", "t");
+    let tokens = app.services.tokens().list(&system).await.unwrap();
+    assert!(tokens[0].revoked_at.is_some());
+    assert_eq!(upload().await.status, StatusCode::FORBIDDEN);
+
+    // In Kazakh and Russian, codes and values in Latin letters are marked as such.
+    for lang in ["kk", "ru"] {
+        for page in ["/admin/users", "/admin/tokens"] {
+            let html = get_as(&app, &format!("{page}?lang={lang}"), &admin).await.text();
+            let mut unmarked = unmarked_latin_words(&html);
+            unmarked.remove("AGPL");
+            assert_eq!(unmarked, BTreeSet::new(), "{page}?lang={lang}");
+        }
+    }
+}

@@ -209,6 +209,19 @@ impl UserAdmin {
         Ok(changed)
     }
 
+    /// Ends every session of the account (a lost device, a leaving employee); how many.
+    pub async fn sign_out_everywhere(
+        &self,
+        ctx: &AccessContext,
+        login: &str,
+    ) -> Result<u64, AppError> {
+        self.authorize(ctx, "account.sign_out", "account:*").await?;
+        let a = self.find(login).await?;
+        let n = self.store.delete_account_sessions(a.id).await?;
+        self.audit(ctx, "account.sign_out", a.id).await?;
+        Ok(n)
+    }
+
     /// Sets a new password and ends every session of the account.
     pub async fn set_password(
         &self,

@@ -32,7 +32,7 @@ pub async fn run(db: &DbUrl, command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::SignOut { login } => {
             let account = users.find(&login).await?;
-            let n = services.sign_in().sign_out_everywhere(account.id).await?;
+            let n = users.sign_out_everywhere(&ctx, &account.login).await?;
             println!("{n} sessions of {} ended", account.login);
         }
     }
