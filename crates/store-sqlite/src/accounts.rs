@@ -24,9 +24,10 @@ use time::OffsetDateTime;
 
 use crate::assessment::MAX_PAGE;
 use crate::audit::append_on;
-use crate::codec::{IinText, sortable_timestamp_text};
+use crate::codec::IinText;
 use crate::decode::Cells;
 use crate::error::{store_error, write_error};
+use crate::rows::{all, first, instant, opt_instant};
 use crate::write::immediate;
 
 const NOT_IIN: &str = "not a valid IIN";
@@ -83,16 +84,6 @@ static UNREVIEWED_BREAK_GLASS: LazyLock<String> = LazyLock::new(|| {
 });
 const REVIEW_BREAK_GLASS: &str = "UPDATE break_glass SET reviewed_by = ?2, reviewed_at = ?3, \
     review_note = ?4 WHERE id = ?1 AND reviewed_at IS NULL";
-
-/// A time as the accounts tables keep it.
-fn instant(t: OffsetDateTime) -> StoreResult<String> {
-    sortable_timestamp_text(t)
-        .ok_or_else(|| StoreError::Backend(format!("cannot store {t}: outside the years 0–9999")))
-}
-
-fn opt_instant(t: Option<OffsetDateTime>) -> StoreResult<Option<String>> {
-    t.map(instant).transpose()
-}
 
 // ---------------------------------------------------------------------------------------------
 // Decoding.
@@ -164,33 +155,6 @@ fn break_glass_row(row: &Row<'_>) -> StoreResult<BreakGlassRecord> {
         reviewed_at: c.opt_timestamp(7, "reviewed_at")?,
         review_note: c.opt_string(8, "review_note")?,
     })
-}
-
-/// Every row of a query, decoded.
-fn all<T, P: rusqlite::Params>(
-    conn: &Connection,
-    sql: &str,
-    params: P,
-    decode: fn(&Row<'_>) -> StoreResult<T>,
-) -> StoreResult<Vec<T>> {
-    let mut st = conn.prepare_cached(sql).map_err(store_error)?;
-    let mut rows = st.query(params).map_err(store_error)?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next().map_err(store_error)? {
-        out.push(decode(row)?);
-    }
-    Ok(out)
-}
-
-fn first<T, P: rusqlite::Params>(
-    conn: &Connection,
-    sql: &str,
-    params: P,
-    decode: fn(&Row<'_>) -> StoreResult<T>,
-) -> StoreResult<Option<T>> {
-    let mut st = conn.prepare_cached(sql).map_err(store_error)?;
-    let mut rows = st.query(params).map_err(store_error)?;
-    rows.next().map_err(store_error)?.map(decode).transpose()
 }
 
 /// `account` with its grants: roles in `RoleGrant` order (sorted here, whatever the engine's

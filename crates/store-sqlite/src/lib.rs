@@ -30,6 +30,7 @@ mod migrate;
 mod offers;
 mod pool;
 mod read;
+mod rows;
 mod schema;
 mod store;
 #[cfg(test)]

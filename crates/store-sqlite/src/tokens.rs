@@ -16,9 +16,9 @@ use shanyraq_store::{
 };
 use time::OffsetDateTime;
 
-use crate::codec::sortable_timestamp_text;
 use crate::decode::Cells;
 use crate::error::{store_error, write_error};
+use crate::rows::{exists, first, instant};
 use crate::write::{immediate, timestamp};
 
 const NOT_SOURCES: &str = "not a JSON array of strings";
@@ -58,12 +58,6 @@ const USE_CHALLENGE: &str =
     "UPDATE sign_in_challenges SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL";
 const CHALLENGE_EXISTS: &str = "SELECT 1 FROM sign_in_challenges WHERE id = ?1";
 
-/// A time as these tables keep it.
-fn instant(t: OffsetDateTime) -> StoreResult<String> {
-    sortable_timestamp_text(t)
-        .ok_or_else(|| StoreError::Backend(format!("cannot store {t}: outside the years 0–9999")))
-}
-
 // ---------------------------------------------------------------------------------------------
 // Decoding.
 
@@ -96,26 +90,6 @@ fn challenge_row(row: &Row<'_>) -> StoreResult<ChallengeRecord> {
         attempts: u32::try_from(c.i64(6, "attempts")?).map_err(|_| c.bad("attempts", NOT_COUNT))?,
         used_at: c.opt_timestamp(7, "used_at")?,
     })
-}
-
-fn first<T, P: rusqlite::Params>(
-    conn: &Connection,
-    sql: &str,
-    params: P,
-    decode: fn(&Row<'_>) -> StoreResult<T>,
-) -> StoreResult<Option<T>> {
-    let mut st = conn.prepare_cached(sql).map_err(store_error)?;
-    let mut rows = st.query(params).map_err(store_error)?;
-    rows.next().map_err(store_error)?.map(decode).transpose()
-}
-
-/// Whether `sql` (a `SELECT 1 … WHERE key = ?1`) finds a row.
-fn exists<P: rusqlite::Params>(conn: &Connection, sql: &str, params: P) -> StoreResult<bool> {
-    let found: Option<i64> = conn
-        .prepare_cached(sql)
-        .and_then(|mut st| st.query_row(params, |r| r.get(0)).optional())
-        .map_err(store_error)?;
-    Ok(found.is_some())
 }
 
 // ---------------------------------------------------------------------------------------------
