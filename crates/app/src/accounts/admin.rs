@@ -64,21 +64,6 @@ impl UserAdmin {
         UserAdmin { store, hasher, guard, clock }
     }
 
-    /// Checks that `ctx` may administer accounts, recording a refusal.
-    async fn authorize(
-        &self,
-        ctx: &AccessContext,
-        action: &str,
-        subject: &str,
-    ) -> Result<(), AppError> {
-        if may_administer(ctx) {
-            return Ok(());
-        }
-        let rec = self.guard.record(ctx, action, Subject::Key(subject), Outcome::Denied, None);
-        self.guard.write(rec).await?;
-        Err(AppError::Denied { reason: "access.no_role" })
-    }
-
     async fn audit(&self, ctx: &AccessContext, action: &str, account: i64) -> Result<(), AppError> {
         let subject = format!("account:{account}");
         let rec = self.guard.record(ctx, action, Subject::Key(&subject), Outcome::Allowed, None);
@@ -86,7 +71,7 @@ impl UserAdmin {
     }
 
     pub async fn add(&self, ctx: &AccessContext, new: NewUser) -> Result<AccountRecord, AppError> {
-        self.authorize(ctx, "account.add", "account:new").await?;
+        require_admin(&self.guard, ctx, "account.add").await?;
         let login = normalize_login(&new.login);
         let login_ok = (2..=64).contains(&login.chars().count())
             && login.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
@@ -144,7 +129,7 @@ impl UserAdmin {
     }
 
     pub async fn list(&self, ctx: &AccessContext) -> Result<Vec<AccountRecord>, AppError> {
-        self.authorize(ctx, "account.list", "account:*").await?;
+        require_admin(&self.guard, ctx, "account.list").await?;
         Ok(self.store.list_accounts().await?)
     }
 
@@ -155,7 +140,7 @@ impl UserAdmin {
         login: &str,
         grant: &RoleGrant,
     ) -> Result<bool, AppError> {
-        self.authorize(ctx, "account.grant", "account:*").await?;
+        require_admin(&self.guard, ctx, "account.grant").await?;
         let a = self.find(login).await?;
         let citizen_role = grant.role == Role::Citizen;
         if citizen_role != (a.kind == AccountKind::Citizen) {
@@ -178,7 +163,7 @@ impl UserAdmin {
         login: &str,
         grant: &RoleGrant,
     ) -> Result<bool, AppError> {
-        self.authorize(ctx, "account.revoke", "account:*").await?;
+        require_admin(&self.guard, ctx, "account.revoke").await?;
         let a = self.find(login).await?;
         let changed = self.store.revoke_role(a.id, grant).await?;
         if changed {
@@ -196,7 +181,7 @@ impl UserAdmin {
         granted: bool,
     ) -> Result<bool, AppError> {
         let action = if granted { "account.grant" } else { "account.revoke" };
-        self.authorize(ctx, action, "account:*").await?;
+        require_admin(&self.guard, ctx, action).await?;
         let a = self.find(login).await?;
         let changed = if granted {
             self.store.grant_category(a.id, category).await?
@@ -215,7 +200,7 @@ impl UserAdmin {
         ctx: &AccessContext,
         login: &str,
     ) -> Result<u64, AppError> {
-        self.authorize(ctx, "account.sign_out", "account:*").await?;
+        require_admin(&self.guard, ctx, "account.sign_out").await?;
         let a = self.find(login).await?;
         let n = self.store.delete_account_sessions(a.id).await?;
         self.audit(ctx, "account.sign_out", a.id).await?;
@@ -229,7 +214,7 @@ impl UserAdmin {
         login: &str,
         password: &str,
     ) -> Result<(), AppError> {
-        self.authorize(ctx, "account.password", "account:*").await?;
+        require_admin(&self.guard, ctx, "account.password").await?;
         let a = self.find(login).await?;
         check_password(a.kind, &a.login, password)?;
         let hash = self.hasher.hash(password).await?;
