@@ -7,6 +7,16 @@
 //!
 //! [`append_in`] appends inside a transaction the caller holds, so that an action and its audit
 //! entry commit together (answering an offer, opening a break-glass access): both or neither.
+//!
+//! Entries that stand alone (the audit of reads, written in groups) take one statement instead
+//! of five: the store remembers the last entry it wrote or read, seals the group after it, and
+//! inserts it with the lock taken in the same statement. The primary key on `seq` is what keeps
+//! the chain one line: the insert succeeds only if no entry holds the next seq, and the entry
+//! remembered is committed and never changes, so the group links to the true head. When someone
+//! else appended in between, the insert fails with a duplicate key, and the store reads the head
+//! and tries again.
+
+use std::sync::Mutex;
 
 use async_trait::async_trait;
 use shanyraq_domain::audit::{AuditEntry, AuditRecord, ChainHash, Outcome, seal};
@@ -73,6 +83,21 @@ const INSERT: &str = concat!(
     ") SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], \
      $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"
 );
+
+/// [`INSERT`] as one statement that first takes the append lock (`$12`), for groups that stand
+/// alone: the lock waits for an [`append_in`] in progress, and the lock is released when the
+/// statement commits.
+const INSERT_LOCKED: &str = concat!(
+    "WITH append_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($12)) INSERT INTO audit_events (",
+    audit_columns!(),
+    ") SELECT u.* FROM append_lock, unnest($1::bigint[], $2::timestamptz[], $3::text[], \
+     $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+     $11::text[]) AS u"
+);
+
+/// Times a group that stands alone is sealed after the remembered head before the store takes
+/// the lock for a whole transaction instead.
+const OPTIMISTIC_TRIES: usize = 3;
 
 const TABLE: &str = "audit_events";
 const NOT_HASH: &str = "not 64 hexadecimal digits";
@@ -160,6 +185,44 @@ async fn head(conn: &mut PgConnection) -> StoreResult<Option<AuditEntry>> {
     row.as_ref().map(entry).transpose()
 }
 
+/// The last entry this store knows to be committed: the head it read or the last group it wrote.
+/// Shared by the store's clones.
+#[derive(Debug, Default)]
+pub(crate) struct KnownHead(Mutex<Option<AuditEntry>>);
+
+impl KnownHead {
+    fn get(&self) -> Option<AuditEntry> {
+        self.0.lock().map(|h| h.clone()).unwrap_or(None)
+    }
+
+    /// Remembers `entry` unless a later one is known already.
+    fn advance(&self, entry: Option<&AuditEntry>) {
+        if let Ok(mut h) = self.0.lock() {
+            let later = match (&*h, entry) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(known), Some(e)) => e.seq > known.seq,
+            };
+            if later {
+                *h = entry.cloned();
+            }
+        }
+    }
+}
+
+/// `records` sealed one after another after `previous`, with times as the column keeps them.
+fn sealed(mut previous: Option<AuditEntry>, records: &[AuditRecord]) -> Vec<AuditEntry> {
+    let mut entries = Vec::with_capacity(records.len());
+    for r in records {
+        let mut record = r.clone();
+        record.at = stored_time(record.at);
+        let e = seal(previous.as_ref(), record);
+        previous = Some(e.clone());
+        entries.push(e);
+    }
+    entries
+}
+
 /// Appends `records` to the chain inside the caller's open transaction `tx`: takes the append
 /// lock (held until `tx` ends), reads the head, seals each record after the one before and
 /// inserts them in one statement. Nothing is visible to others until `tx` commits, and a rollback
@@ -176,15 +239,17 @@ pub(crate) async fn append_in(
         .execute(&mut *tx)
         .await
         .map_err(fail("waiting for the audit lock"))?;
-    let mut previous = head(&mut *tx).await?;
-    let mut entries = Vec::with_capacity(records.len());
-    for r in records {
-        let mut record = r.clone();
-        record.at = stored_time(record.at);
-        let e = seal(previous.as_ref(), record);
-        previous = Some(e.clone());
-        entries.push(e);
-    }
+    let entries = sealed(head(&mut *tx).await?, records);
+    insert(tx, &entries, false).await.map_err(fail("writing audit entries"))?;
+    Ok(entries)
+}
+
+/// Inserts sealed `entries` in one statement, taking the append lock in it when `lock`.
+async fn insert(
+    conn: &mut PgConnection,
+    entries: &[AuditEntry],
+    lock: bool,
+) -> Result<(), sqlx::Error> {
     let n = entries.len();
     let (mut seq, mut at, mut actor, mut on_behalf_of, mut action) = (
         Vec::with_capacity(n),
@@ -201,7 +266,7 @@ pub(crate) async fn append_in(
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    for e in &entries {
+    for e in entries {
         let r = &e.record;
         seq.push(i64::try_from(e.seq).unwrap_or(i64::MAX));
         at.push(r.at);
@@ -215,7 +280,7 @@ pub(crate) async fn append_in(
         capacity.push(r.capacity.as_deref());
         hash.push(e.hash.to_hex());
     }
-    sqlx::query(INSERT)
+    let query = sqlx::query(if lock { INSERT_LOCKED } else { INSERT })
         .bind(seq)
         .bind(at)
         .bind(actor)
@@ -226,27 +291,61 @@ pub(crate) async fn append_in(
         .bind(outcome)
         .bind(request_id)
         .bind(capacity)
-        .bind(hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(fail("writing audit entries"))?;
-    Ok(entries)
+        .bind(hash);
+    let query = if lock { query.bind(AUDIT_LOCK) } else { query };
+    query.execute(&mut *conn).await.map(drop)
 }
 
-async fn append(pool: &PgPool, records: &[AuditRecord]) -> StoreResult<Vec<AuditEntry>> {
+/// Whether `e` says another entry holds a seq this append wanted.
+fn seq_taken(e: &sqlx::Error) -> bool {
+    e.as_database_error().is_some_and(|d| {
+        d.code().as_deref() == Some(crate::error::UNIQUE_VIOLATION)
+            && d.constraint() == Some("audit_events_pkey")
+    })
+}
+
+/// Appends a group that stands alone: sealed after the known head and inserted in one
+/// statement; on a taken seq the head is read again. After [`OPTIMISTIC_TRIES`] lost races the
+/// group is appended in a transaction of its own under the lock.
+async fn append(
+    pool: &PgPool,
+    known: &KnownHead,
+    records: &[AuditRecord],
+) -> StoreResult<Vec<AuditEntry>> {
     if records.is_empty() {
         return Ok(Vec::new());
     }
-    let mut tx = pool.begin().await.map_err(fail("starting an audit append"))?;
+    let mut conn = pool.acquire().await.map_err(fail("connecting"))?;
+    let mut previous = known.get();
+    for _ in 0..OPTIMISTIC_TRIES {
+        if previous.is_none() {
+            previous = head(&mut conn).await?;
+        }
+        let entries = sealed(previous.clone(), records);
+        match insert(&mut conn, &entries, true).await {
+            Ok(()) => {
+                known.advance(entries.last());
+                return Ok(entries);
+            }
+            Err(e) if seq_taken(&e) => {
+                previous = head(&mut conn).await?;
+                known.advance(previous.as_ref());
+            }
+            Err(e) => return Err(fail("writing audit entries")(e)),
+        }
+    }
+    let mut tx =
+        sqlx::Connection::begin(&mut *conn).await.map_err(fail("starting an audit append"))?;
     let entries = append_in(&mut tx, records).await?;
     tx.commit().await.map_err(fail("committing audit entries"))?;
+    known.advance(entries.last());
     Ok(entries)
 }
 
 #[async_trait]
 impl AuditStore for PostgresStore {
     async fn append_audit(&self, records: &[AuditRecord]) -> StoreResult<Vec<AuditEntry>> {
-        append(&self.pool, records).await
+        append(&self.pool, &self.audit_head, records).await
     }
 
     async fn audit_entries(&self, after: u64, limit: u32) -> StoreResult<Vec<AuditEntry>> {

@@ -50,7 +50,7 @@ impl PostgresStore {
             .max_connections(POOL_SIZE)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
-        Ok(PostgresStore { pool, target, bulk: Default::default() })
+        Ok(PostgresStore { pool, target, bulk: Default::default(), audit_head: Default::default() })
     }
 }
 

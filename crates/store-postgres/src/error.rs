@@ -12,7 +12,7 @@ use sqlx::error::DatabaseError;
 use sqlx::postgres::PgDatabaseError;
 
 /// SQLSTATE unique_violation.
-const UNIQUE_VIOLATION: &str = "23505";
+pub(crate) const UNIQUE_VIOLATION: &str = "23505";
 /// SQLSTATE foreign_key_violation.
 const FOREIGN_KEY_VIOLATION: &str = "23503";
 /// SQLSTATE class data_exception: messages that quote the offending value.

@@ -41,6 +41,8 @@ pub struct PostgresStore {
     target: String,
     /// How bulk writes check foreign keys, shared by the clones.
     bulk: Arc<bulk::BulkPath>,
+    /// The last audit entry known to be committed, for appends in one statement.
+    audit_head: Arc<audit::KnownHead>,
 }
 
 impl std::fmt::Debug for PostgresStore {

@@ -169,3 +169,87 @@ async fn damaged_grants_are_corrupt_and_not_quoted() {
         }
     }
 }
+
+fn numbered(writer: &str, i: usize) -> AuditRecord {
+    AuditRecord {
+        request_id: format!("req-{writer}-{i}"),
+        actor: writer.into(),
+        ..audit("family.read", "family:1")
+    }
+}
+
+/// Two application servers (two stores, each remembering the head it last saw) append groups
+/// that stand alone, with a write's entry between them: each stale head is noticed by the
+/// primary key, the group is sealed after the true head, and the chain stays one line.
+#[tokio::test]
+async fn groups_from_two_servers_and_a_write_between_them_keep_one_chain() {
+    let Some(db) = TestDb::create().await else { return };
+    let a = db.migrated_store().await;
+    a.replace_territories(&tree()).await.unwrap();
+    for b in batches() {
+        a.create_batch(&b).await.unwrap();
+    }
+    a.insert_population(&sample()).await.unwrap();
+    let b = db.store().await;
+
+    let seqs = |written: Vec<shanyraq_domain::audit::AuditEntry>| -> Vec<u64> {
+        written.iter().map(|e| e.seq).collect()
+    };
+    assert_eq!(seqs(a.append_audit(&[numbered("a", 0)]).await.unwrap()), [1]);
+    let two = [numbered("b", 0), numbered("b", 1)];
+    assert_eq!(seqs(b.append_audit(&two).await.unwrap()), [2, 3]);
+    // `a` still remembers entry 1.
+    assert_eq!(seqs(a.append_audit(&[numbered("a", 1)]).await.unwrap()), [4]);
+    let offer = new_offer(F_SERIKBAYEV, P_ARMAN, "targeted_assistance", date!(2026 - 03 - 15));
+    let id = a.create_offers(&[offer], datetime!(2026-03-01 12:00 UTC)).await.unwrap()[0].id;
+    let answer = audit("offer.accept", &format!("offer:{id}"));
+    a.answer_offer(id, true, date!(2026 - 03 - 02), &answer).await.unwrap();
+    assert_eq!(a.audit_head().await.unwrap().unwrap().seq, 5, "the write's entry");
+    // `b` still remembers entry 3, `a` entry 4.
+    assert_eq!(seqs(b.append_audit(&[numbered("b", 2)]).await.unwrap()), [6]);
+    assert_eq!(seqs(a.append_audit(&[numbered("a", 2)]).await.unwrap()), [7]);
+
+    // Both at once, four writers each.
+    let writer = |store: &PostgresStore, name: String| {
+        let store = store.clone();
+        async move {
+            for i in 0..150 {
+                store.append_audit(&[numbered(&name, i)]).await.unwrap();
+            }
+        }
+    };
+    let tasks: Vec<_> = (0..8)
+        .map(|w| {
+            let store = if w % 2 == 0 { &a } else { &b };
+            tokio::spawn(writer(store, format!("w{w}")))
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut all = Vec::new();
+    loop {
+        let page = a
+            .audit_entries(
+                all.last().map_or(0, |e: &shanyraq_domain::audit::AuditEntry| e.seq),
+                50_000,
+            )
+            .await
+            .unwrap();
+        if page.is_empty() {
+            break;
+        }
+        all.extend(page);
+    }
+    assert_eq!(verify(&all, &[]), Ok(7 + 8 * 150));
+    for w in 0..8 {
+        let name = format!("w{w}");
+        let mine: Vec<&str> = all
+            .iter()
+            .filter(|e| e.record.actor == name)
+            .map(|e| e.record.request_id.as_str())
+            .collect();
+        let expected: Vec<String> = (0..150).map(|i| format!("req-{name}-{i}")).collect();
+        assert_eq!(mine, expected, "writer {name}'s entries, in order");
+    }
+}
