@@ -30,20 +30,24 @@ const NOT_IIN: &str = "not a valid IIN";
 const NOT_AGENCY: &str = "not an agency code";
 
 /// The columns of `accounts` with the account's grants as arrays, the role grants' three arrays
-/// in the same (primary key) order. Followed by a `WHERE` or `ORDER BY`.
+/// in the same (primary key) order, each kind of grant read in one pass. Followed by a `WHERE`
+/// or `ORDER BY`.
 macro_rules! account_select {
     () => {
         "SELECT a.id, a.login, a.kind, a.display_name, a.password_hash,
         a.iin, a.privilege_epoch, a.created_at, a.disabled_at,
-        ARRAY(SELECT r.role FROM account_roles r WHERE r.account_id = a.id
-              ORDER BY r.role, r.agency, r.territory) AS roles,
-        ARRAY(SELECT r.agency FROM account_roles r WHERE r.account_id = a.id
-              ORDER BY r.role, r.agency, r.territory) AS agencies,
-        ARRAY(SELECT r.territory FROM account_roles r WHERE r.account_id = a.id
-              ORDER BY r.role, r.agency, r.territory) AS territories,
-        ARRAY(SELECT c.category FROM account_categories c WHERE c.account_id = a.id
-              ORDER BY c.category) AS categories
-    FROM accounts a"
+        coalesce(g.roles, '{}') AS roles, coalesce(g.agencies, '{}') AS agencies,
+        coalesce(g.territories, '{}') AS territories,
+        coalesce(c.categories, '{}') AS categories
+    FROM accounts a
+    LEFT JOIN LATERAL (
+        SELECT array_agg(r.role ORDER BY r.role, r.agency, r.territory) AS roles,
+               array_agg(r.agency ORDER BY r.role, r.agency, r.territory) AS agencies,
+               array_agg(r.territory ORDER BY r.role, r.agency, r.territory) AS territories
+        FROM account_roles r WHERE r.account_id = a.id) g ON true
+    LEFT JOIN LATERAL (
+        SELECT array_agg(k.category ORDER BY k.category) AS categories
+        FROM account_categories k WHERE k.account_id = a.id) c ON true"
     };
 }
 
@@ -144,15 +148,18 @@ const SESSION_WITH_ACCOUNT: &str = "SELECT
             AS has_break_glass,
         a.id, a.login, a.kind, a.display_name, a.password_hash,
         a.iin, a.privilege_epoch, a.created_at, a.disabled_at,
-        ARRAY(SELECT r.role FROM account_roles r WHERE r.account_id = a.id
-              ORDER BY r.role, r.agency, r.territory) AS roles,
-        ARRAY(SELECT r.agency FROM account_roles r WHERE r.account_id = a.id
-              ORDER BY r.role, r.agency, r.territory) AS agencies,
-        ARRAY(SELECT r.territory FROM account_roles r WHERE r.account_id = a.id
-              ORDER BY r.role, r.agency, r.territory) AS territories,
-        ARRAY(SELECT c.category FROM account_categories c WHERE c.account_id = a.id
-              ORDER BY c.category) AS categories
+        coalesce(g.roles, '{}') AS roles, coalesce(g.agencies, '{}') AS agencies,
+        coalesce(g.territories, '{}') AS territories,
+        coalesce(c.categories, '{}') AS categories
     FROM sessions s JOIN accounts a ON a.id = s.account_id
+    LEFT JOIN LATERAL (
+        SELECT array_agg(r.role ORDER BY r.role, r.agency, r.territory) AS roles,
+               array_agg(r.agency ORDER BY r.role, r.agency, r.territory) AS agencies,
+               array_agg(r.territory ORDER BY r.role, r.agency, r.territory) AS territories
+        FROM account_roles r WHERE r.account_id = a.id) g ON true
+    LEFT JOIN LATERAL (
+        SELECT array_agg(k.category ORDER BY k.category) AS categories
+        FROM account_categories k WHERE k.account_id = a.id) c ON true
     WHERE s.id_hash = $1";
 
 const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1";
