@@ -29,18 +29,23 @@ const MAX_PAGE: u32 = 10_000;
 const NOT_IIN: &str = "not a valid IIN";
 const NOT_AGENCY: &str = "not an agency code";
 
-/// The columns of `accounts` with the account's grants as arrays, the role grants' three arrays
-/// in the same (primary key) order, each kind of grant read in one pass. Followed by a `WHERE`
-/// or `ORDER BY`.
-macro_rules! account_select {
+/// The columns of account `a` with its grants as arrays (from [`grant_joins`]), the role
+/// grants' three arrays in the same (primary key) order.
+macro_rules! account_columns {
     () => {
-        "SELECT a.id, a.login, a.kind, a.display_name, a.password_hash,
+        "a.id, a.login, a.kind, a.display_name, a.password_hash,
         a.iin, a.privilege_epoch, a.created_at, a.disabled_at,
         coalesce(g.roles, '{}') AS roles, coalesce(g.agencies, '{}') AS agencies,
         coalesce(g.territories, '{}') AS territories,
-        coalesce(c.categories, '{}') AS categories
-    FROM accounts a
-    LEFT JOIN LATERAL (
+        coalesce(c.categories, '{}') AS categories"
+    };
+}
+
+/// The grants of account `a`, each kind read in one pass: `g` the role grants, `c` the
+/// categories.
+macro_rules! grant_joins {
+    () => {
+        " LEFT JOIN LATERAL (
         SELECT array_agg(r.role ORDER BY r.role, r.agency, r.territory) AS roles,
                array_agg(r.agency ORDER BY r.role, r.agency, r.territory) AS agencies,
                array_agg(r.territory ORDER BY r.role, r.agency, r.territory) AS territories
@@ -48,6 +53,13 @@ macro_rules! account_select {
     LEFT JOIN LATERAL (
         SELECT array_agg(k.category ORDER BY k.category) AS categories
         FROM account_categories k WHERE k.account_id = a.id) c ON true"
+    };
+}
+
+/// Accounts with their grants. Followed by a `WHERE` or `ORDER BY`.
+macro_rules! account_select {
+    () => {
+        concat!("SELECT ", account_columns!(), " FROM accounts a", grant_joins!())
     };
 }
 
@@ -141,26 +153,17 @@ const SESSION: &str = concat!("SELECT ", session_columns!(), " FROM sessions WHE
 
 /// A session with its account and grants in one round trip; `has_break_glass` says whether a
 /// second query for the account's open break-glass accesses is needed (rarely).
-const SESSION_WITH_ACCOUNT: &str = "SELECT
-        s.id_hash AS s_id_hash, s.created_at AS s_created_at, s.last_seen_at AS s_last_seen_at,
-        s.privilege_epoch AS s_privilege_epoch, s.csrf_token AS s_csrf_token,
+const SESSION_WITH_ACCOUNT: &str = concat!(
+    "SELECT s.id_hash AS s_id_hash, s.created_at AS s_created_at,
+        s.last_seen_at AS s_last_seen_at, s.privilege_epoch AS s_privilege_epoch,
+        s.csrf_token AS s_csrf_token,
         EXISTS (SELECT 1 FROM break_glass b WHERE b.account_id = a.id AND b.until > $2)
-            AS has_break_glass,
-        a.id, a.login, a.kind, a.display_name, a.password_hash,
-        a.iin, a.privilege_epoch, a.created_at, a.disabled_at,
-        coalesce(g.roles, '{}') AS roles, coalesce(g.agencies, '{}') AS agencies,
-        coalesce(g.territories, '{}') AS territories,
-        coalesce(c.categories, '{}') AS categories
-    FROM sessions s JOIN accounts a ON a.id = s.account_id
-    LEFT JOIN LATERAL (
-        SELECT array_agg(r.role ORDER BY r.role, r.agency, r.territory) AS roles,
-               array_agg(r.agency ORDER BY r.role, r.agency, r.territory) AS agencies,
-               array_agg(r.territory ORDER BY r.role, r.agency, r.territory) AS territories
-        FROM account_roles r WHERE r.account_id = a.id) g ON true
-    LEFT JOIN LATERAL (
-        SELECT array_agg(k.category ORDER BY k.category) AS categories
-        FROM account_categories k WHERE k.account_id = a.id) c ON true
-    WHERE s.id_hash = $1";
+            AS has_break_glass, ",
+    account_columns!(),
+    " FROM sessions s JOIN accounts a ON a.id = s.account_id",
+    grant_joins!(),
+    " WHERE s.id_hash = $1"
+);
 
 const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1";
 
