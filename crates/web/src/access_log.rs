@@ -24,7 +24,7 @@ use crate::error::ApiError;
 use crate::extract::ReqLang;
 use crate::i18n::{self, t, t_args};
 use crate::lang::Lang;
-use crate::pages::{Chrome, denied_page, error_page, html, not_found_page, to_sign_in};
+use crate::pages::{Chrome, denied_page, error_page, html, not_found_page, viewer_or_sign_in};
 use crate::state::AppState;
 
 /// Entries on one page of the access log page.
@@ -217,10 +217,9 @@ pub async fn page(
     id: Path<String>,
 ) -> Response {
     let Ok(id) = parse_family_id(&id) else { return not_found_page(lang) };
-    let viewer = match &session {
-        Session::SignedIn(s) => s.clone(),
-        Session::Unavailable(e) => return error_page(lang, e),
-        Session::Anonymous { .. } => return to_sign_in(&uri),
+    let viewer = match viewer_or_sign_in(&session, lang, &uri) {
+        Ok(v) => v,
+        Err(answer) => return *answer,
     };
     // A pager value that is not ours shows the newest entries.
     let before = query_param(uri.query(), "before").as_deref().and_then(parse_seq);

@@ -30,7 +30,7 @@ use crate::error::ApiError;
 use crate::extract::ReqLang;
 use crate::i18n::t;
 use crate::lang::Lang;
-use crate::pages::{Chrome, MessagePage, csrf_page, error_page, html, redirect, to_sign_in};
+use crate::pages::{Chrome, MessagePage, csrf_page, error_page, html, redirect, viewer_or_sign_in};
 use crate::state::AppState;
 
 /// The feed sources a token may be issued for.
@@ -302,10 +302,9 @@ pub async fn users(
     Extension(session): Extension<Session>,
     Extension(request_id): Extension<RequestId>,
 ) -> Response {
-    let viewer = match &session {
-        Session::SignedIn(s) => s.clone(),
-        Session::Unavailable(e) => return error_page(lang, e),
-        Session::Anonymous { .. } => return to_sign_in(&uri),
+    let viewer = match viewer_or_sign_in(&session, lang, &uri) {
+        Ok(v) => v,
+        Err(answer) => return *answer,
     };
     let done = done_message(lang, &uri);
     users_page(&state, lang, &viewer, &request_id, done, Kept::default(), StatusCode::OK).await
@@ -616,10 +615,9 @@ pub async fn tokens(
     Extension(session): Extension<Session>,
     Extension(request_id): Extension<RequestId>,
 ) -> Response {
-    let viewer = match &session {
-        Session::SignedIn(s) => s.clone(),
-        Session::Unavailable(e) => return error_page(lang, e),
-        Session::Anonymous { .. } => return to_sign_in(&uri),
+    let viewer = match viewer_or_sign_in(&session, lang, &uri) {
+        Ok(v) => v,
+        Err(answer) => return *answer,
     };
     let done = done_message(lang, &uri);
     let view = TokensView { done, ..TokensView::default() };

@@ -28,7 +28,7 @@ use crate::extract::ReqLang;
 use crate::i18n::{t, t_args};
 use crate::lang::Lang;
 use crate::pages::{
-    Chrome, csrf_page, denied_page, error_page, html, not_found_page, redirect, to_sign_in,
+    Chrome, csrf_page, denied_page, error_page, html, not_found_page, redirect, viewer_or_sign_in,
 };
 use crate::state::AppState;
 
@@ -215,10 +215,9 @@ pub async fn list(
     Extension(session): Extension<Session>,
     Extension(request_id): Extension<RequestId>,
 ) -> Response {
-    let viewer = match &session {
-        Session::SignedIn(s) => s.clone(),
-        Session::Unavailable(e) => return error_page(lang, e),
-        Session::Anonymous { .. } => return to_sign_in(&uri),
+    let viewer = match viewer_or_sign_in(&session, lang, &uri) {
+        Ok(v) => v,
+        Err(answer) => return *answer,
     };
     review_page(&state, lang, &viewer, request_id, None, StatusCode::OK).await
 }

@@ -153,10 +153,9 @@ pub async fn family(
     id: Path<String>,
 ) -> Response {
     let Ok(id) = parse_family_id(&id) else { return not_found_page(lang) };
-    let viewer = match &session {
-        Session::SignedIn(s) => s.clone(),
-        Session::Unavailable(e) => return error_page(lang, e),
-        Session::Anonymous { .. } => return to_sign_in(&uri),
+    let viewer = match viewer_or_sign_in(&session, lang, &uri) {
+        Ok(v) => v,
+        Err(answer) => return *answer,
     };
     let query = uri.query().unwrap_or_default();
     let audience = if query_value(query, "audience") == Some("family") {
@@ -223,6 +222,21 @@ pub async fn family(
         access_log_href: format!("/families/{id}/access-log"),
     };
     html(StatusCode::OK, &page)
+}
+
+/// The signed-in viewer of a page that needs one; otherwise the answer to give instead: the
+/// sign-in page (which comes back to `uri`), or the error page when the session could not be
+/// checked.
+pub fn viewer_or_sign_in(
+    session: &Session,
+    lang: Lang,
+    uri: &Uri,
+) -> Result<std::sync::Arc<shanyraq_app::accounts::SignedIn>, Box<Response>> {
+    match session {
+        Session::SignedIn(s) => Ok(s.clone()),
+        Session::Unavailable(e) => Err(Box::new(error_page(lang, e))),
+        Session::Anonymous { .. } => Err(Box::new(to_sign_in(uri))),
+    }
 }
 
 /// 303 to the sign-in page, which comes back to `uri` afterwards.
