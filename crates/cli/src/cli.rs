@@ -233,7 +233,8 @@ pub struct StatsLevelsArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on. Loopback by default: there is no access control yet.
+    /// Address to listen on. Loopback by default: the server speaks plain HTTP, so anything
+    /// wider belongs behind a proxy that terminates TLS.
     #[arg(long, env = "SHANYRAQ_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
     /// Language of pages when the browser states no preference: kk, ru or en.
