@@ -10,8 +10,8 @@ use shanyraq_domain::access::{AgencyCode, Category, CategorySet, Role, RoleGrant
 use shanyraq_domain::audit::AuditRecord;
 use shanyraq_domain::{FamilyId, Iin};
 use shanyraq_store::{
-    AccountKind, AccountRecord, AccountStore, BreakGlassRecord, NewAccount, NewBreakGlass,
-    NewSession, ResumedSession, SessionRecord, StoreError, StoreResult,
+    AccountGrants, AccountKind, AccountRecord, AccountStore, BreakGlassRecord, NewAccount,
+    NewBreakGlass, NewSession, ResumedSession, SessionRecord, StoreError, StoreResult,
 };
 use sqlx::PgPool;
 use sqlx::postgres::PgRow;
@@ -31,13 +31,25 @@ const NOT_AGENCY: &str = "not an agency code";
 
 /// The columns of account `a` with its grants as arrays (from [`grant_joins`]), the role
 /// grants' three arrays in the same (primary key) order.
-macro_rules! account_columns {
+macro_rules! account_row_columns {
     () => {
         "a.id, a.login, a.kind, a.display_name, a.password_hash,
-        a.iin, a.privilege_epoch, a.created_at, a.disabled_at,
-        coalesce(g.roles, '{}') AS roles, coalesce(g.agencies, '{}') AS agencies,
+        a.iin, a.privilege_epoch, a.created_at, a.disabled_at"
+    };
+}
+
+/// The grants [`grant_joins`] gathers.
+macro_rules! grant_columns {
+    () => {
+        "coalesce(g.roles, '{}') AS roles, coalesce(g.agencies, '{}') AS agencies,
         coalesce(g.territories, '{}') AS territories,
         coalesce(c.categories, '{}') AS categories"
+    };
+}
+
+macro_rules! account_columns {
+    () => {
+        concat!(account_row_columns!(), ", ", grant_columns!())
     };
 }
 
@@ -153,16 +165,26 @@ const SESSION: &str = concat!("SELECT ", session_columns!(), " FROM sessions WHE
 
 /// A session with its account and grants in one round trip; `has_break_glass` says whether a
 /// second query for the account's open break-glass accesses is needed (rarely).
+/// The session, its account's own row and whether a break-glass access is open; the grants
+/// are read apart ([`ACCOUNT_GRANTS`]) only when the server does not know them at the
+/// account's epoch yet.
 const SESSION_WITH_ACCOUNT: &str = concat!(
     "SELECT s.id_hash AS s_id_hash, s.created_at AS s_created_at,
         s.last_seen_at AS s_last_seen_at, s.privilege_epoch AS s_privilege_epoch,
         s.csrf_token AS s_csrf_token,
         EXISTS (SELECT 1 FROM break_glass b WHERE b.account_id = a.id AND b.until > $2)
             AS has_break_glass, ",
-    account_columns!(),
-    " FROM sessions s JOIN accounts a ON a.id = s.account_id",
+    account_row_columns!(),
+    " FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1"
+);
+
+/// An account's grants with the epoch they belong to, read together.
+const ACCOUNT_GRANTS: &str = concat!(
+    "SELECT a.id, a.privilege_epoch, ",
+    grant_columns!(),
+    " FROM accounts a",
     grant_joins!(),
-    " WHERE s.id_hash = $1"
+    " WHERE a.id = $1"
 );
 
 const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1";
@@ -225,10 +247,32 @@ const REVIEW_BREAK_GLASS: &str = "UPDATE break_glass
 const BREAK_GLASS_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM break_glass WHERE id = $1)";
 
 fn account(row: &PgRow) -> StoreResult<AccountRecord> {
+    account_with(row, grants(row)?)
+}
+
+/// The account in `row` (the columns of `account_row_columns`) with `grants`.
+fn account_with(row: &PgRow, grants: AccountGrants) -> StoreResult<AccountRecord> {
     let at = At::new(row, "accounts", "id");
-    let id: i64 = get(row, "id")?;
     let iin: Option<String> = get(row, "iin")?;
     let iin = iin.map(|t| t.parse::<Iin>().map_err(|_| at.corrupt("iin", NOT_IIN))).transpose()?;
+    Ok(AccountRecord {
+        id: get(row, "id")?,
+        login: get(row, "login")?,
+        kind: code(at, "kind", AccountKind::from_code)?,
+        display_name: get(row, "display_name")?,
+        password_hash: get(row, "password_hash")?,
+        iin,
+        created_at: get(row, "created_at")?,
+        disabled_at: get(row, "disabled_at")?,
+        privilege_epoch: grants.epoch,
+        roles: grants.roles,
+        categories: grants.categories,
+    })
+}
+
+/// The grants in `row` (the columns of `grant_columns`, with `id` and `privilege_epoch`).
+fn grants(row: &PgRow) -> StoreResult<AccountGrants> {
+    let id: i64 = get(row, "id")?;
     let roles: Vec<String> = get(row, "roles")?;
     let agencies: Vec<String> = get(row, "agencies")?;
     let territories: Vec<i32> = get(row, "territories")?;
@@ -256,16 +300,8 @@ fn account(row: &PgRow) -> StoreResult<AccountRecord> {
             })
         })
         .collect::<StoreResult<Vec<Category>>>()?;
-    Ok(AccountRecord {
-        id,
-        login: get(row, "login")?,
-        kind: code(at, "kind", AccountKind::from_code)?,
-        display_name: get(row, "display_name")?,
-        password_hash: get(row, "password_hash")?,
-        iin,
-        created_at: get(row, "created_at")?,
-        disabled_at: get(row, "disabled_at")?,
-        privilege_epoch: get(row, "privilege_epoch")?,
+    Ok(AccountGrants {
+        epoch: get(row, "privilege_epoch")?,
         roles: grants,
         categories: CategorySet::of(categories),
     })
@@ -566,7 +602,25 @@ impl AccountStore for PostgresStore {
         else {
             return Ok(None);
         };
-        let account = account(&row)?;
+        let account_id: i64 = get(&row, "id")?;
+        let epoch: i64 = get(&row, "privilege_epoch")?;
+        let grants = match self.grants.get(account_id, epoch) {
+            Some(known) => known,
+            None => {
+                // Read apart, the grants may already be of a later epoch than the row above: they
+                // come with the epoch they belong to, and the account is shown with both.
+                let row = sqlx::query(ACCOUNT_GRANTS)
+                    .bind(account_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(fail("reading an account's grants"))?;
+                let Some(row) = row else { return Ok(None) };
+                let read = grants(&row)?;
+                self.grants.put(account_id, read.clone());
+                read
+            }
+        };
+        let account = account_with(&row, grants)?;
         let session = SessionRecord {
             id_hash: get(&row, "s_id_hash")?,
             account: account.id,

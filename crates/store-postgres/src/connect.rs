@@ -19,6 +19,13 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a query waits for a free connection of the pool.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A pooled connection idle for longer than this is pinged before it is handed out, so that one
+/// the server closed meanwhile (a restart, an idle timeout on the way) is replaced rather than
+/// failing a request. One used more recently is handed out as it is: pinging every connection
+/// would add a round trip to every use of the pool, which under load is most of a point query's
+/// cost.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
+
 impl PostgresStore {
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database`). Does not look at the
     /// schema: see [`shanyraq_store::SchemaStore::schema_version`].
@@ -49,8 +56,23 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > PING_WHEN_IDLE_FOR {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_lazy_with(options);
-        Ok(PostgresStore { pool, target, bulk: Default::default(), audit_head: Default::default() })
+        Ok(PostgresStore {
+            pool,
+            target,
+            bulk: Default::default(),
+            audit_head: Default::default(),
+            grants: Default::default(),
+        })
     }
 }
 

@@ -43,6 +43,9 @@ pub struct PostgresStore {
     bulk: Arc<bulk::BulkPath>,
     /// The last audit entry known to be committed, for appends in one statement.
     audit_head: Arc<audit::KnownHead>,
+    /// Accounts' grants by privilege epoch, so that resuming a session reads them only after
+    /// they changed.
+    grants: Arc<shanyraq_store::GrantCache>,
 }
 
 impl std::fmt::Debug for PostgresStore {

@@ -17,8 +17,8 @@ use shanyraq_domain::access::{AgencyCode, Category, CategorySet, Role, RoleGrant
 use shanyraq_domain::audit::AuditRecord;
 use shanyraq_domain::{FamilyId, Iin};
 use shanyraq_store::{
-    AccountKind, AccountRecord, BreakGlassRecord, NewAccount, NewBreakGlass, NewSession,
-    ResumedSession, SessionRecord, StoreError, StoreResult,
+    AccountGrants, AccountKind, AccountRecord, BreakGlassRecord, GrantCache, NewAccount,
+    NewBreakGlass, NewSession, ResumedSession, SessionRecord, StoreError, StoreResult,
 };
 use time::OffsetDateTime;
 
@@ -518,14 +518,33 @@ pub(crate) fn active_break_glass(
 }
 
 /// A session with its account and (staff) break-glass accesses, in one read transaction.
+/// The session, its account and the break-glass accesses open at `now`, in one read
+/// transaction; the account's grants come from `known` when it holds them at the account's
+/// epoch.
 pub(crate) fn session_with_account(
     conn: &Connection,
     id_hash: &str,
     now: OffsetDateTime,
+    known: &GrantCache,
 ) -> StoreResult<Option<ResumedSession>> {
     let tx = conn.unchecked_transaction().map_err(store_error)?;
     let Some(session) = self::session(&tx, id_hash)? else { return Ok(None) };
-    let Some(account) = self::account(&tx, session.account)? else { return Ok(None) };
+    let Some(mut account) = first(&tx, &ACCOUNT_BY_ID, [session.account], account_row)? else {
+        return Ok(None);
+    };
+    // Read in the same transaction as the row, the grants belong to its epoch.
+    match known.get(account.id, account.privilege_epoch) {
+        Some(g) => (account.roles, account.categories) = (g.roles, g.categories),
+        None => {
+            account = with_grants(&tx, account)?;
+            let g = AccountGrants {
+                epoch: account.privilege_epoch,
+                roles: account.roles.clone(),
+                categories: account.categories,
+            };
+            known.put(account.id, g);
+        }
+    }
     let break_glass = match account.kind {
         AccountKind::Staff => active_break_glass(&tx, account.id, now)?,
         AccountKind::Citizen => Vec::new(),

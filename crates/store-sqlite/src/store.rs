@@ -15,9 +15,9 @@ use shanyraq_domain::{KatoLevel, PersonId};
 use shanyraq_store::{
     AccountRecord, AccountStore, AssessmentChunk, AssessmentInput, AssessmentStore, AuditStore,
     Backend, BatchPageRequest, BatchRecord, BatchStore, BreakGlassRecord, ChallengeRecord,
-    ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk, FeedStore, HistoryEntry, ImportIssue,
-    Installed, IssueCursor, LevelCount, MethodologyRecord, MigrationOutcome, Movement, NewAccount,
-    NewBreakGlass, NewChallenge, NewFeedBatch, NewOffer, NewSession, NewToken, NextIds,
+    ChunkOutcome, FamilyPage, FamilyRecord, FeedChunk, FeedStore, GrantCache, HistoryEntry,
+    ImportIssue, Installed, IssueCursor, LevelCount, MethodologyRecord, MigrationOutcome, Movement,
+    NewAccount, NewBreakGlass, NewChallenge, NewFeedBatch, NewOffer, NewSession, NewToken, NextIds,
     OfferRecord, OfferStore, OutboxMessage, PageRequest, PendingRow, PersonRecord, PopulationChunk,
     PopulationStore, RegionMedian, ResolvedPerson, ResumedSession, SchemaShape, SchemaStore,
     SessionRecord, StoreError, StoreResult, StoreStats, StoredAssessment, StoredLevelEvent,
@@ -54,6 +54,9 @@ struct Inner {
     write_permit: Arc<Semaphore>,
     /// Copies the writer's commits from the log into the file, beside the writer.
     checkpointer: Checkpointer,
+    /// Accounts' grants by privilege epoch, so that resuming a session reads them only after
+    /// they changed (another process, such as `shanyraq user grant`, may change them).
+    grants: Arc<GrantCache>,
 }
 
 impl SqliteStore {
@@ -90,6 +93,7 @@ impl SqliteStore {
                 read_permits: Arc::new(Semaphore::new(READERS)),
                 write_permit: Arc::new(Semaphore::new(1)),
                 checkpointer,
+                grants: Arc::default(),
             }),
         })
     }
@@ -573,7 +577,8 @@ impl AccountStore for SqliteStore {
         now: OffsetDateTime,
     ) -> StoreResult<Option<ResumedSession>> {
         let id_hash = id_hash.to_owned();
-        self.read(move |conn| accounts::session_with_account(conn, &id_hash, now)).await
+        let known = Arc::clone(&self.inner.grants);
+        self.read(move |conn| accounts::session_with_account(conn, &id_hash, now, &known)).await
     }
 
     async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<bool> {

@@ -72,6 +72,86 @@ async fn an_empty_database_is_at_version_zero_and_migrates_once() {
 }
 
 #[tokio::test]
+async fn connections_the_server_closed_while_idle_are_replaced() {
+    let Some(db) = TestDb::create().await else { return };
+    let store = db.migrated_store().await;
+    // Several pooled connections, all used now.
+    let reads = (0..4).map(|_| store.schema_version());
+    for v in futures::future::join_all(reads).await {
+        assert_eq!(v.unwrap(), MIGRATIONS.len() as u32);
+    }
+    // The server ends every session of the store (a restart, a proxy's idle timeout).
+    let mut admin = PgConnection::connect(db.url()).await.unwrap();
+    let ended: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) AS t",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert!(ended >= 1, "the store held no connection");
+    let _ = admin.close().await;
+    // Idle past the threshold: each connection is checked before use and a dead one replaced,
+    // so no request sees the closed connections.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let reads = (0..4).map(|_| store.schema_version());
+    for v in futures::future::join_all(reads).await {
+        assert_eq!(v.unwrap(), MIGRATIONS.len() as u32);
+    }
+}
+
+/// Two application servers on one database: a grant changed through one shows in the next
+/// session the other resumes, although each keeps grants between reads.
+#[tokio::test]
+async fn grants_changed_through_another_server_show_in_the_next_resumed_session() {
+    use shanyraq_domain::access::{AgencyCode, Category, CategorySet, Role, RoleGrant};
+    use shanyraq_store::{AccountKind, AccountStore, NewAccount, NewSession};
+
+    let Some(db) = TestDb::create().await else { return };
+    let first = db.migrated_store().await;
+    let second = db.store().await;
+    let at = datetime!(2026-03-01 09:00 UTC);
+    let a = first
+        .create_account(&NewAccount {
+            login: "dana".into(),
+            kind: AccountKind::Staff,
+            display_name: "Dana".into(),
+            password_hash: "$argon2id$v=19$x".into(),
+            iin: None,
+            created_at: at,
+        })
+        .await
+        .unwrap();
+    let session = NewSession {
+        id_hash: "s-1".into(),
+        account: a.id,
+        created_at: at,
+        privilege_epoch: 0,
+        csrf_token: "t".into(),
+    };
+    first.create_session(&session).await.unwrap();
+    let resumed =
+        || async { first.session_with_account("s-1", at).await.unwrap().unwrap().account };
+    assert!(resumed().await.roles.is_empty());
+
+    let g = RoleGrant {
+        role: Role::SocialWorker,
+        agency: AgencyCode::parse("social").unwrap(),
+        territory: "750000000".parse().unwrap(),
+    };
+    assert!(second.grant_role(a.id, &g).await.unwrap());
+    assert!(second.grant_category(a.id, Category::Violence).await.unwrap());
+    let after = resumed().await;
+    let violence = CategorySet::EMPTY.with(Category::Violence);
+    assert_eq!(
+        (after.roles, after.categories, after.privilege_epoch),
+        (vec![g.clone()], violence, 2)
+    );
+    assert!(second.revoke_role(a.id, &g).await.unwrap());
+    assert!(resumed().await.roles.is_empty());
+}
+
+#[tokio::test]
 async fn a_newer_schema_is_refused() {
     let Some(db) = TestDb::create().await else { return };
     let store = db.migrated_store().await;

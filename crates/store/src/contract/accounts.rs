@@ -520,3 +520,40 @@ pub async fn sessions_resume_with_account_and_break_glass(store: &dyn Store) {
     let got = store.session_with_account("resume-2", at(1)).await.unwrap().unwrap();
     assert_eq!((got.account.id, got.break_glass.len()), (c.id, 0));
 }
+
+/// Every change of an account's grants shows in the next resumed session, however often the
+/// session was resumed before (a backend may keep grants between reads, by privilege epoch).
+pub async fn resumed_sessions_show_every_change_of_grants(store: &dyn Store) {
+    let _ = loaded(store).await;
+    let worker = store.create_account(&staff("saule", "Сауле Т.")).await.unwrap();
+    store.create_session(&new_session("grants-1", worker.id, T0)).await.unwrap();
+    let resumed = || async {
+        let got = store.session_with_account("grants-1", T0).await.unwrap().unwrap();
+        assert_eq!(got.account, store.account(worker.id).await.unwrap().unwrap());
+        (got.account.roles, got.account.categories)
+    };
+    assert_eq!(resumed().await, (vec![], CategorySet::EMPTY));
+    assert_eq!(resumed().await, (vec![], CategorySet::EMPTY), "the same when resumed again");
+
+    let almaty = grant(Role::SocialWorker, "social", 750_000_000);
+    let astana = grant(Role::Supervisor, "social", 710_000_000);
+    store.grant_role(worker.id, &almaty).await.unwrap();
+    assert_eq!(resumed().await, (vec![almaty.clone()], CategorySet::EMPTY));
+    store.grant_category(worker.id, Category::Health).await.unwrap();
+    let health = CategorySet::EMPTY.with(Category::Health);
+    assert_eq!(resumed().await, (vec![almaty.clone()], health));
+    store.grant_role(worker.id, &astana).await.unwrap();
+    let mut both = vec![almaty.clone(), astana.clone()];
+    both.sort();
+    assert_eq!(resumed().await, (both, health));
+    store.revoke_role(worker.id, &almaty).await.unwrap();
+    assert_eq!(resumed().await, (vec![astana.clone()], health));
+    store.revoke_category(worker.id, Category::Health).await.unwrap();
+    assert_eq!(resumed().await, (vec![astana], CategorySet::EMPTY));
+    store.set_disabled(worker.id, Some(T0)).await.unwrap();
+    assert_eq!(
+        store.session_with_account("grants-1", T0).await.unwrap(),
+        None,
+        "disabling ends it"
+    );
+}
