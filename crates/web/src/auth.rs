@@ -37,11 +37,33 @@ pub const PURPOSE_HEADER: HeaderName = HeaderName::from_static("x-purpose");
 pub struct RequestId(pub String);
 
 impl RequestId {
+    /// Sixteen hexadecimal digits, unique in this process and, with a random start per
+    /// process, across servers in practice. Not a secret: it only joins log lines and audit
+    /// entries, so no random number is drawn per request.
     fn generate() -> RequestId {
-        let id =
-            Secret::generate().map_or_else(|_| "0".repeat(16), |s| s.expose()[..16].to_owned());
-        RequestId(id)
+        static NEXT: std::sync::LazyLock<std::sync::atomic::AtomicU64> =
+            std::sync::LazyLock::new(|| {
+                let start = Secret::generate()
+                    .ok()
+                    .and_then(|s| u64::from_str_radix(&s.expose()[..16], 16).ok())
+                    .unwrap_or_else(|| {
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_nanos() as u64)
+                    });
+                std::sync::atomic::AtomicU64::new(start)
+            });
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // Spread consecutive numbers over all digits, so that ids do not read as a count.
+        RequestId(format!("{:016x}", mix(n)))
     }
+}
+
+/// A bijection on 64-bit numbers (the finaliser of SplitMix64): distinct in, distinct out.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// The request's session, as [`resume_session`] found it.
@@ -80,12 +102,19 @@ pub struct HeaderUser {
 
 tokio::task_local! {
     /// The signed-in user of the request being answered, for the page header.
-    static HEADER_USER: Option<HeaderUser>;
+    static VIEWER: Option<Arc<SignedIn>>;
 }
 
-/// The signed-in user of the request being answered, when there is one.
+/// The signed-in user of the request being answered, when there is one. Built when a page asks
+/// for it, so that API requests do not pay for it.
 pub fn header_user() -> Option<HeaderUser> {
-    HEADER_USER.try_with(Clone::clone).ok().flatten()
+    let viewer = VIEWER.try_with(Clone::clone).ok().flatten()?;
+    Some(HeaderUser {
+        name: viewer.account.display_name.clone(),
+        csrf_token: viewer.csrf_token.clone(),
+        supervisor: viewer.principal.has_role(shanyraq_domain::access::Role::Supervisor),
+        administrator: viewer.principal.has_role(shanyraq_domain::access::Role::Administrator),
+    })
 }
 
 /// The cookie names: with `Secure`, the `__Host-` prefix binds them to this host and path.
@@ -142,16 +171,11 @@ pub async fn resume_session(
         Some(None) => (Session::Anonymous { expired: true }, Some(None)),
         Some(Some(secret)) => resume(&state.services, &secret, &request_id).await,
     };
-    let user = session.viewer().map(|s| HeaderUser {
-        name: s.account.display_name.clone(),
-        csrf_token: s.csrf_token.clone(),
-        supervisor: s.principal.has_role(shanyraq_domain::access::Role::Supervisor),
-        administrator: s.principal.has_role(shanyraq_domain::access::Role::Administrator),
-    });
+    let viewer = session.viewer().cloned();
     let span = tracing::info_span!("request", id = %request_id.0);
     req.extensions_mut().insert(session);
     req.extensions_mut().insert(request_id.clone());
-    let mut response = HEADER_USER.scope(user, next.run(req)).instrument(span).await;
+    let mut response = VIEWER.scope(viewer, next.run(req)).instrument(span).await;
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id.0) {
         headers.insert(REQUEST_ID_HEADER, v);
@@ -347,6 +371,16 @@ pub fn local_next(next: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_ids_are_sixteen_hex_digits_and_do_not_repeat() {
+        let ids: Vec<String> = (0..10_000).map(|_| RequestId::generate().0).collect();
+        assert!(ids.iter().all(|id| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit())));
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
+        // Consecutive ids differ in more than their last digits.
+        assert_ne!(ids[0][..8], ids[1][..8]);
+    }
 
     #[test]
     fn next_stays_on_this_site() {
