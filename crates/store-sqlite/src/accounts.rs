@@ -517,7 +517,6 @@ pub(crate) fn active_break_glass(
     all(conn, &ACTIVE_BREAK_GLASS, (account, &now), break_glass_row)
 }
 
-/// A session with its account and (staff) break-glass accesses, in one read transaction.
 /// The session, its account and the break-glass accesses open at `now`, in one read
 /// transaction; the account's grants come from `known` when it holds them at the account's
 /// epoch.

@@ -19,7 +19,6 @@ use axum::response::Response;
 use shanyraq_app::accounts::{Secret, SignInError, SignedIn, same_secret};
 use shanyraq_app::authz::{AccessContext, Purpose};
 use shanyraq_app::{AppError, Services};
-use tracing::Instrument as _;
 
 use crate::WebConfig;
 use crate::error::ApiError;
@@ -172,10 +171,11 @@ pub async fn resume_session(
         Some(Some(secret)) => resume(&state.services, &secret, &request_id).await,
     };
     let viewer = session.viewer().cloned();
-    let span = tracing::info_span!("request", id = %request_id.0);
+    // The request's span (see `router::with_common_layers`) carries the id into every log line.
+    tracing::Span::current().record("id", request_id.0.as_str());
     req.extensions_mut().insert(session);
     req.extensions_mut().insert(request_id.clone());
-    let mut response = VIEWER.scope(viewer, next.run(req)).instrument(span).await;
+    let mut response = VIEWER.scope(viewer, next.run(req)).await;
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&request_id.0) {
         headers.insert(REQUEST_ID_HEADER, v);

@@ -133,7 +133,8 @@ pub(crate) fn with_common_layers(routes: Router<AppState>, state: AppState) -> R
         // Spans name the route template, never the path: paths can hold IINs.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let route = req.extensions().get::<MatchedPath>().map_or("-", MatchedPath::as_str);
-            tracing::info_span!("http", method = %req.method(), route)
+            // `id`: the request's id, recorded once the session layer has given it one.
+            tracing::info_span!("http", method = %req.method(), route, id = tracing::field::Empty)
         }))
         .with_state(state)
 }
