@@ -105,31 +105,13 @@ async fn connections_the_server_closed_while_idle_are_replaced() {
 #[tokio::test]
 async fn grants_changed_through_another_server_show_in_the_next_resumed_session() {
     use shanyraq_domain::access::{AgencyCode, Category, CategorySet, Role, RoleGrant};
-    use shanyraq_store::{AccountKind, AccountStore, NewAccount, NewSession};
+    use shanyraq_store::AccountStore;
 
     let Some(db) = TestDb::create().await else { return };
     let first = db.migrated_store().await;
     let second = db.store().await;
     let at = datetime!(2026-03-01 09:00 UTC);
-    let a = first
-        .create_account(&NewAccount {
-            login: "dana".into(),
-            kind: AccountKind::Staff,
-            display_name: "Dana".into(),
-            password_hash: "$argon2id$v=19$x".into(),
-            iin: None,
-            created_at: at,
-        })
-        .await
-        .unwrap();
-    let session = NewSession {
-        id_hash: "s-1".into(),
-        account: a.id,
-        created_at: at,
-        privilege_epoch: 0,
-        csrf_token: "t".into(),
-    };
-    first.create_session(&session).await.unwrap();
+    let a = shanyraq_store::contract::staff_with_session(&first, "dana", "s-1", at).await;
     let resumed =
         || async { first.session_with_account("s-1", at).await.unwrap().unwrap().account };
     assert!(resumed().await.roles.is_empty());
@@ -139,15 +121,15 @@ async fn grants_changed_through_another_server_show_in_the_next_resumed_session(
         agency: AgencyCode::parse("social").unwrap(),
         territory: "750000000".parse().unwrap(),
     };
-    assert!(second.grant_role(a.id, &g).await.unwrap());
-    assert!(second.grant_category(a.id, Category::Violence).await.unwrap());
+    assert!(second.grant_role(a, &g).await.unwrap());
+    assert!(second.grant_category(a, Category::Violence).await.unwrap());
     let after = resumed().await;
     let violence = CategorySet::EMPTY.with(Category::Violence);
     assert_eq!(
         (after.roles, after.categories, after.privilege_epoch),
         (vec![g.clone()], violence, 2)
     );
-    assert!(second.revoke_role(a.id, &g).await.unwrap());
+    assert!(second.revoke_role(a, &g).await.unwrap());
     assert!(resumed().await.roles.is_empty());
 }
 

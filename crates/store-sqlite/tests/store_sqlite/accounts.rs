@@ -73,30 +73,11 @@ async fn grants_and_codes_that_do_not_parse_are_corrupt() {
 #[tokio::test]
 async fn grants_changed_by_another_process_show_in_the_next_resumed_session() {
     use shanyraq_domain::access::{AgencyCode, Role, RoleGrant};
-    use shanyraq_store::NewSession;
 
     let server = TempStore::new();
     server.migrate().await.unwrap();
     let at = datetime!(2026-03-01 09:00 UTC);
-    let a = server
-        .create_account(&NewAccount {
-            login: "dana".into(),
-            kind: AccountKind::Staff,
-            display_name: "Dana".into(),
-            password_hash: "$argon2id$v=19$x".into(),
-            iin: None,
-            created_at: at,
-        })
-        .await
-        .unwrap();
-    let session = NewSession {
-        id_hash: "s-1".into(),
-        account: a.id,
-        created_at: at,
-        privilege_epoch: 0,
-        csrf_token: "t".into(),
-    };
-    server.create_session(&session).await.unwrap();
+    let a = shanyraq_store::contract::staff_with_session(&*server, "dana", "s-1", at).await;
     let roles = || async { server.session_with_account("s-1", at).await.unwrap().unwrap().account };
     assert!(roles().await.roles.is_empty());
 
@@ -106,9 +87,9 @@ async fn grants_changed_by_another_process_show_in_the_next_resumed_session() {
         agency: AgencyCode::parse("social").unwrap(),
         territory: "750000000".parse().unwrap(),
     };
-    assert!(other.grant_role(a.id, &g).await.unwrap());
+    assert!(other.grant_role(a, &g).await.unwrap());
     let after = roles().await;
     assert_eq!((after.roles, after.privilege_epoch), (vec![g.clone()], 1));
-    assert!(other.revoke_role(a.id, &g).await.unwrap());
+    assert!(other.revoke_role(a, &g).await.unwrap());
     assert!(roles().await.roles.is_empty());
 }

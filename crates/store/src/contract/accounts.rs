@@ -557,3 +557,17 @@ pub async fn resumed_sessions_show_every_change_of_grants(store: &dyn Store) {
         "disabling ends it"
     );
 }
+
+/// A staff account without grants, and a session of it stored as `id_hash` and opened `at`:
+/// for a backend's own tests of resuming sessions. The account's id.
+pub async fn staff_with_session(
+    store: &dyn Store,
+    login: &str,
+    id_hash: &str,
+    at: OffsetDateTime,
+) -> i64 {
+    let new = NewAccount { created_at: at, ..staff(login, login) };
+    let account = store.create_account(&new).await.unwrap();
+    store.create_session(&new_session(id_hash, account.id, at)).await.unwrap();
+    account.id
+}
