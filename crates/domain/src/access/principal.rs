@@ -77,15 +77,16 @@ impl fmt::Display for Role {
 }
 
 /// An agency's code (`social`, `education`, `health`, `police`, `labour`, an NGO's code …):
-/// lowercase ASCII letters, digits and `_`, 1 to 32 of them.
+/// lowercase ASCII letters, digits and `_`, 1 to 32 of them. Shared, not copied, when cloned:
+/// every signed-in request clones its account's grants.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AgencyCode(String);
+pub struct AgencyCode(std::sync::Arc<str>);
 
 impl AgencyCode {
     pub fn parse(code: &str) -> Option<AgencyCode> {
         let ok = (1..=32).contains(&code.len())
             && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        ok.then(|| AgencyCode(code.to_owned()))
+        ok.then(|| AgencyCode(code.into()))
     }
 
     pub fn as_str(&self) -> &str {
