@@ -29,8 +29,7 @@ const MAX_PAGE: u32 = 10_000;
 const NOT_IIN: &str = "not a valid IIN";
 const NOT_AGENCY: &str = "not an agency code";
 
-/// The columns of account `a` with its grants as arrays (from [`grant_joins`]), the role
-/// grants' three arrays in the same (primary key) order.
+/// The columns of account `a`'s own row.
 macro_rules! account_row_columns {
     () => {
         "a.id, a.login, a.kind, a.display_name, a.password_hash,
@@ -38,7 +37,8 @@ macro_rules! account_row_columns {
     };
 }
 
-/// The grants [`grant_joins`] gathers.
+/// The grants [`grant_joins`] gathers, as arrays; the role grants' three arrays in the same
+/// (primary key) order.
 macro_rules! grant_columns {
     () => {
         "coalesce(g.roles, '{}') AS roles, coalesce(g.agencies, '{}') AS agencies,
@@ -47,6 +47,7 @@ macro_rules! grant_columns {
     };
 }
 
+/// The columns of account `a` with its grants.
 macro_rules! account_columns {
     () => {
         concat!(account_row_columns!(), ", ", grant_columns!())
@@ -163,11 +164,9 @@ const CREATE_SESSION: &str = "INSERT INTO sessions
 
 const SESSION: &str = concat!("SELECT ", session_columns!(), " FROM sessions WHERE id_hash = $1");
 
-/// A session with its account and grants in one round trip; `has_break_glass` says whether a
-/// second query for the account's open break-glass accesses is needed (rarely).
-/// The session, its account's own row and whether a break-glass access is open; the grants
-/// are read apart ([`ACCOUNT_GRANTS`]) only when the server does not know them at the
-/// account's epoch yet.
+/// The session, its account's own row and whether a break-glass access is open (then, rarely,
+/// a second query reads them); the grants are read apart ([`ACCOUNT_GRANTS`]) only when the
+/// server does not know them at the account's epoch yet.
 const SESSION_WITH_ACCOUNT: &str = concat!(
     "SELECT s.id_hash AS s_id_hash, s.created_at AS s_created_at,
         s.last_seen_at AS s_last_seen_at, s.privilege_epoch AS s_privilege_epoch,
