@@ -525,11 +525,10 @@ pub async fn sessions_resume_with_account_and_break_glass(store: &dyn Store) {
 /// session was resumed before (a backend may keep grants between reads, by privilege epoch).
 pub async fn resumed_sessions_show_every_change_of_grants(store: &dyn Store) {
     let _ = loaded(store).await;
-    let worker = store.create_account(&staff("saule", "Сауле Т.")).await.unwrap();
-    store.create_session(&new_session("grants-1", worker.id, T0)).await.unwrap();
+    let worker = staff_with_session(store, "saule", "grants-1", T0).await;
     let resumed = || async {
         let got = store.session_with_account("grants-1", T0).await.unwrap().unwrap();
-        assert_eq!(got.account, store.account(worker.id).await.unwrap().unwrap());
+        assert_eq!(got.account, store.account(worker).await.unwrap().unwrap());
         (got.account.roles, got.account.categories)
     };
     assert_eq!(resumed().await, (vec![], CategorySet::EMPTY));
@@ -537,20 +536,20 @@ pub async fn resumed_sessions_show_every_change_of_grants(store: &dyn Store) {
 
     let almaty = grant(Role::SocialWorker, "social", 750_000_000);
     let astana = grant(Role::Supervisor, "social", 710_000_000);
-    store.grant_role(worker.id, &almaty).await.unwrap();
+    store.grant_role(worker, &almaty).await.unwrap();
     assert_eq!(resumed().await, (vec![almaty.clone()], CategorySet::EMPTY));
-    store.grant_category(worker.id, Category::Health).await.unwrap();
+    store.grant_category(worker, Category::Health).await.unwrap();
     let health = CategorySet::EMPTY.with(Category::Health);
     assert_eq!(resumed().await, (vec![almaty.clone()], health));
-    store.grant_role(worker.id, &astana).await.unwrap();
+    store.grant_role(worker, &astana).await.unwrap();
     let mut both = vec![almaty.clone(), astana.clone()];
     both.sort();
     assert_eq!(resumed().await, (both, health));
-    store.revoke_role(worker.id, &almaty).await.unwrap();
+    store.revoke_role(worker, &almaty).await.unwrap();
     assert_eq!(resumed().await, (vec![astana.clone()], health));
-    store.revoke_category(worker.id, Category::Health).await.unwrap();
+    store.revoke_category(worker, Category::Health).await.unwrap();
     assert_eq!(resumed().await, (vec![astana], CategorySet::EMPTY));
-    store.set_disabled(worker.id, Some(T0)).await.unwrap();
+    store.set_disabled(worker, Some(T0)).await.unwrap();
     assert_eq!(
         store.session_with_account("grants-1", T0).await.unwrap(),
         None,
