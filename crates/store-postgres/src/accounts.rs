@@ -10,18 +10,19 @@ use shanyraq_domain::access::{AgencyCode, Category, CategorySet, Role, RoleGrant
 use shanyraq_domain::audit::AuditRecord;
 use shanyraq_domain::{FamilyId, Iin};
 use shanyraq_store::{
-    AccountGrants, AccountKind, AccountRecord, AccountStore, BreakGlassRecord, NewAccount,
-    NewBreakGlass, NewSession, ResumedSession, SessionRecord, StoreError, StoreResult,
+    AccountGrants, AccountKind, AccountRecord, AccountStore, BreakGlassRecord, FamilyRecord,
+    GrantCache, NewAccount, NewBreakGlass, NewSession, ResumedSession, SessionRecord, StoreError,
+    StoreResult,
 };
-use sqlx::PgPool;
 use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
 use crate::PostgresStore;
 use crate::audit::append_in;
 use crate::decode::{At, NOT_KATO, UNKNOWN_CODE, code, corrupt, get, to_kato};
 use crate::error::fail;
-use crate::read::int;
+use crate::read::{SNAPSHOT, int, read_family};
 
 /// Most unreviewed accesses one call returns.
 const MAX_PAGE: u32 = 10_000;
@@ -247,6 +248,77 @@ const BREAK_GLASS_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM break_glass WHERE
 
 fn account(row: &PgRow) -> StoreResult<AccountRecord> {
     account_with(row, grants(row)?)
+}
+
+/// The session behind `id_hash` with its account and open break-glass accesses, read on `conn`
+/// (inside the caller's transaction, when it has one). The account's grants come from `known`
+/// when it holds them at the account's epoch, and are read and remembered otherwise.
+async fn resumed_session(
+    conn: &mut PgConnection,
+    known: &GrantCache,
+    id_hash: &str,
+    now: OffsetDateTime,
+) -> StoreResult<Option<ResumedSession>> {
+    let Some(row) = sqlx::query(SESSION_WITH_ACCOUNT)
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(fail("resuming a session"))?
+    else {
+        return Ok(None);
+    };
+    let account_id: i64 = get(&row, "id")?;
+    let epoch: i64 = get(&row, "privilege_epoch")?;
+    let grants = match known.get(account_id, epoch) {
+        Some(known) => known,
+        None => {
+            // Outside a snapshot, the grants may already be of a later epoch than the row above:
+            // they come with the epoch they belong to, and the account is shown with both.
+            let row = sqlx::query(ACCOUNT_GRANTS)
+                .bind(account_id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(fail("reading an account's grants"))?;
+            let Some(row) = row else { return Ok(None) };
+            let read = grants(&row)?;
+            known.put(account_id, read.clone());
+            read
+        }
+    };
+    let account = account_with(&row, grants)?;
+    let session = SessionRecord {
+        id_hash: get(&row, "s_id_hash")?,
+        account: account.id,
+        created_at: get(&row, "s_created_at")?,
+        last_seen_at: get(&row, "s_last_seen_at")?,
+        privilege_epoch: get(&row, "s_privilege_epoch")?,
+        csrf_token: get(&row, "s_csrf_token")?,
+    };
+    let has_break_glass: bool = get(&row, "has_break_glass")?;
+    let break_glass = if has_break_glass && account.kind == AccountKind::Staff {
+        open_break_glass(conn, account.id, now).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(ResumedSession { session, account, break_glass }))
+}
+
+/// The break-glass accesses of `account` open at `now`.
+async fn open_break_glass(
+    conn: &mut PgConnection,
+    account: i64,
+    now: OffsetDateTime,
+) -> StoreResult<Vec<BreakGlassRecord>> {
+    sqlx::query(ACTIVE_BREAK_GLASS)
+        .bind(account)
+        .bind(now)
+        .fetch_all(conn)
+        .await
+        .map_err(fail("reading break-glass accesses"))?
+        .iter()
+        .map(break_glass)
+        .collect()
 }
 
 /// The account in `row` (the columns of `account_row_columns`) with `grants`.
@@ -592,49 +664,23 @@ impl AccountStore for PostgresStore {
         id_hash: &str,
         now: OffsetDateTime,
     ) -> StoreResult<Option<ResumedSession>> {
-        let Some(row) = sqlx::query(SESSION_WITH_ACCOUNT)
-            .bind(id_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(fail("resuming a session"))?
-        else {
-            return Ok(None);
+        let mut conn = self.pool.acquire().await.map_err(fail("resuming a session"))?;
+        resumed_session(&mut conn, &self.grants, id_hash, now).await
+    }
+
+    async fn session_with_family(
+        &self,
+        id_hash: &str,
+        now: OffsetDateTime,
+        family: FamilyId,
+    ) -> StoreResult<Option<(ResumedSession, Option<FamilyRecord>)>> {
+        let mut tx = self.pool.begin_with(SNAPSHOT).await.map_err(fail("starting a read"))?;
+        let found = match resumed_session(&mut tx, &self.grants, id_hash, now).await? {
+            Some(session) => Some((session, read_family(&mut tx, family).await?)),
+            None => None,
         };
-        let account_id: i64 = get(&row, "id")?;
-        let epoch: i64 = get(&row, "privilege_epoch")?;
-        let grants = match self.grants.get(account_id, epoch) {
-            Some(known) => known,
-            None => {
-                // Read apart, the grants may already be of a later epoch than the row above: they
-                // come with the epoch they belong to, and the account is shown with both.
-                let row = sqlx::query(ACCOUNT_GRANTS)
-                    .bind(account_id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(fail("reading an account's grants"))?;
-                let Some(row) = row else { return Ok(None) };
-                let read = grants(&row)?;
-                self.grants.put(account_id, read.clone());
-                read
-            }
-        };
-        let account = account_with(&row, grants)?;
-        let session = SessionRecord {
-            id_hash: get(&row, "s_id_hash")?,
-            account: account.id,
-            created_at: get(&row, "s_created_at")?,
-            last_seen_at: get(&row, "s_last_seen_at")?,
-            privilege_epoch: get(&row, "s_privilege_epoch")?,
-            csrf_token: get(&row, "s_csrf_token")?,
-        };
-        let has_break_glass: bool = get(&row, "has_break_glass")?;
-        let break_glass = if has_break_glass && account.kind == AccountKind::Staff {
-            self.active_break_glass(account.id, now).await?
-        } else {
-            Vec::new()
-        };
-        Ok(Some(ResumedSession { session, account, break_glass }))
+        tx.commit().await.map_err(fail("ending a read"))?;
+        Ok(found)
     }
 
     async fn active_break_glass(
@@ -642,15 +688,8 @@ impl AccountStore for PostgresStore {
         account: i64,
         now: OffsetDateTime,
     ) -> StoreResult<Vec<BreakGlassRecord>> {
-        sqlx::query(ACTIVE_BREAK_GLASS)
-            .bind(account)
-            .bind(now)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(fail("reading break-glass accesses"))?
-            .iter()
-            .map(break_glass)
-            .collect()
+        let mut conn = self.pool.acquire().await.map_err(fail("reading break-glass accesses"))?;
+        open_break_glass(&mut conn, account, now).await
     }
 
     async fn unreviewed_break_glass(&self, limit: u32) -> StoreResult<Vec<BreakGlassRecord>> {

@@ -228,7 +228,10 @@ impl PopulationStore for PostgresStore {
 }
 
 /// The family card's statements, inside the caller's snapshot.
-async fn read_family(conn: &mut PgConnection, id: FamilyId) -> StoreResult<Option<FamilyRecord>> {
+pub(crate) async fn read_family(
+    conn: &mut PgConnection,
+    id: FamilyId,
+) -> StoreResult<Option<FamilyRecord>> {
     let Some(row) = sqlx::query(FAMILY)
         .bind(id.0)
         .fetch_optional(&mut *conn)

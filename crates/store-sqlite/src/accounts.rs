@@ -17,8 +17,8 @@ use shanyraq_domain::access::{AgencyCode, Category, CategorySet, Role, RoleGrant
 use shanyraq_domain::audit::AuditRecord;
 use shanyraq_domain::{FamilyId, Iin};
 use shanyraq_store::{
-    AccountGrants, AccountKind, AccountRecord, BreakGlassRecord, GrantCache, NewAccount,
-    NewBreakGlass, NewSession, ResumedSession, SessionRecord, StoreError, StoreResult,
+    AccountGrants, AccountKind, AccountRecord, BreakGlassRecord, FamilyRecord, GrantCache,
+    NewAccount, NewBreakGlass, NewSession, ResumedSession, SessionRecord, StoreError, StoreResult,
 };
 use time::OffsetDateTime;
 
@@ -27,6 +27,7 @@ use crate::audit::append_on;
 use crate::codec::IinText;
 use crate::decode::Cells;
 use crate::error::{store_error, write_error};
+use crate::read;
 use crate::rows::{all, first, instant, opt_instant};
 use crate::write::immediate;
 
@@ -527,15 +528,41 @@ pub(crate) fn session_with_account(
     known: &GrantCache,
 ) -> StoreResult<Option<ResumedSession>> {
     let tx = conn.unchecked_transaction().map_err(store_error)?;
-    let Some(session) = self::session(&tx, id_hash)? else { return Ok(None) };
-    let Some(mut account) = first(&tx, &ACCOUNT_BY_ID, [session.account], account_row)? else {
+    resumed_session(&tx, id_hash, now, known)
+}
+
+/// [`session_with_account`] and, when the session is found, the family's card, in one read
+/// transaction.
+pub(crate) fn session_with_family(
+    conn: &Connection,
+    id_hash: &str,
+    now: OffsetDateTime,
+    known: &GrantCache,
+    family: FamilyId,
+) -> StoreResult<Option<(ResumedSession, Option<FamilyRecord>)>> {
+    let tx = conn.unchecked_transaction().map_err(store_error)?;
+    match resumed_session(&tx, id_hash, now, known)? {
+        Some(session) => Ok(Some((session, read::family_in(&tx, family)?))),
+        None => Ok(None),
+    }
+}
+
+/// [`session_with_account`] on a connection already inside a read transaction.
+pub(crate) fn resumed_session(
+    tx: &Connection,
+    id_hash: &str,
+    now: OffsetDateTime,
+    known: &GrantCache,
+) -> StoreResult<Option<ResumedSession>> {
+    let Some(session) = self::session(tx, id_hash)? else { return Ok(None) };
+    let Some(mut account) = first(tx, &ACCOUNT_BY_ID, [session.account], account_row)? else {
         return Ok(None);
     };
     // Read in the same transaction as the row, the grants belong to its epoch.
     match known.get(account.id, account.privilege_epoch) {
         Some(g) => (account.roles, account.categories) = (g.roles, g.categories),
         None => {
-            account = with_grants(&tx, account)?;
+            account = with_grants(tx, account)?;
             let g = AccountGrants {
                 epoch: account.privilege_epoch,
                 roles: account.roles.clone(),
@@ -545,7 +572,7 @@ pub(crate) fn session_with_account(
         }
     }
     let break_glass = match account.kind {
-        AccountKind::Staff => active_break_glass(&tx, account.id, now)?,
+        AccountKind::Staff => active_break_glass(tx, account.id, now)?,
         AccountKind::Citizen => Vec::new(),
     };
     Ok(Some(ResumedSession { session, account, break_glass }))

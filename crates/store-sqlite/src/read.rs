@@ -57,6 +57,11 @@ static TERRITORY_CHILDREN: LazyLock<String> = LazyLock::new(|| {
 /// and subject, in (indicator, person) order with household facts first.
 pub(crate) fn family(conn: &Connection, id: FamilyId) -> StoreResult<Option<FamilyRecord>> {
     let tx = conn.unchecked_transaction().map_err(store_error)?;
+    family_in(&tx, id)
+}
+
+/// [`family`] on a connection already inside a read transaction.
+pub(crate) fn family_in(tx: &Connection, id: FamilyId) -> StoreResult<Option<FamilyRecord>> {
     let family = {
         let mut st = tx.prepare_cached(&FAMILY_BY_ID).map_err(store_error)?;
         let mut rows = st.query([id.0]).map_err(store_error)?;

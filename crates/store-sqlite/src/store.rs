@@ -581,6 +581,18 @@ impl AccountStore for SqliteStore {
         self.read(move |conn| accounts::session_with_account(conn, &id_hash, now, &known)).await
     }
 
+    async fn session_with_family(
+        &self,
+        id_hash: &str,
+        now: OffsetDateTime,
+        family: FamilyId,
+    ) -> StoreResult<Option<(ResumedSession, Option<FamilyRecord>)>> {
+        let id_hash = id_hash.to_owned();
+        let known = Arc::clone(&self.inner.grants);
+        self.read(move |conn| accounts::session_with_family(conn, &id_hash, now, &known, family))
+            .await
+    }
+
     async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<bool> {
         let id_hash = id_hash.to_owned();
         self.write(move |conn| accounts::touch_session(conn, &id_hash, at)).await

@@ -10,6 +10,7 @@ use shanyraq_domain::{FamilyId, Iin};
 use time::OffsetDateTime;
 
 use crate::error::StoreResult;
+use crate::records::FamilyRecord;
 
 /// Staff sign in with a login; citizens with their IIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,6 +159,15 @@ pub trait AccountStore: Send + Sync {
         };
         Ok(Some(ResumedSession { session, account, break_glass }))
     }
+    /// The session as [`AccountStore::session_with_account`] reads it and, when there is one,
+    /// the family's card, in one read (one connection and one snapshot): the card route needs
+    /// both for every request, and reading them apart costs a second trip to the database.
+    async fn session_with_family(
+        &self,
+        id_hash: &str,
+        now: OffsetDateTime,
+        family: FamilyId,
+    ) -> StoreResult<Option<(ResumedSession, Option<FamilyRecord>)>>;
     async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRecord>>;
     /// Records activity on a session; `false` if it no longer exists.
     async fn touch_session(&self, id_hash: &str, at: OffsetDateTime) -> StoreResult<bool>;

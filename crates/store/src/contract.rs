@@ -257,6 +257,7 @@ macro_rules! store_contract_tests {
             failed_sign_ins_are_counted_cleared_and_purged,
             break_glass_is_audited_and_reviewed_once,
             sessions_resume_with_account_and_break_glass,
+            sessions_resume_with_a_family_card,
             resumed_sessions_show_every_change_of_grants,
             tokens_are_created_found_and_listed,
             tokens_are_revoked_once_and_touched,

@@ -2256,6 +2256,14 @@ impl shanyraq_store::AccountStore for Broken {
     async fn create_session(&self, _: &shanyraq_store::NewSession) -> StoreResult<()> {
         Err(self.err())
     }
+    async fn session_with_family(
+        &self,
+        _: &str,
+        _: OffsetDateTime,
+        _: FamilyId,
+    ) -> StoreResult<Option<(shanyraq_store::ResumedSession, Option<FamilyRecord>)>> {
+        Err(self.err())
+    }
     async fn session(&self, _: &str) -> StoreResult<Option<shanyraq_store::SessionRecord>> {
         Err(self.err())
     }

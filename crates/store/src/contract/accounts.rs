@@ -521,6 +521,44 @@ pub async fn sessions_resume_with_account_and_break_glass(store: &dyn Store) {
     assert_eq!((got.account.id, got.break_glass.len()), (c.id, 0));
 }
 
+/// A session resumed together with a family's card reads exactly what the two reads apart
+/// would: the session as `session_with_account` gives it, the card as `family` does, no card
+/// for an unknown family, and nothing at all for an unknown session.
+pub async fn sessions_resume_with_a_family_card(store: &dyn Store) {
+    let _ = loaded(store).await;
+    let worker = staff_with_session(store, "dana", "card-1", T0).await;
+    let none = store.session_with_family("card-none", T0, F_KIM).await.unwrap();
+    assert_eq!(none, None, "no session, no card");
+
+    let (session, card) = store.session_with_family("card-1", T0, F_KIM).await.unwrap().unwrap();
+    assert_eq!(Some(session), store.session_with_account("card-1", T0).await.unwrap());
+    assert_eq!(card, store.family(F_KIM).await.unwrap());
+    assert!(card.is_some());
+    let (_, card) =
+        store.session_with_family("card-1", T0, FamilyId(999_999)).await.unwrap().unwrap();
+    assert_eq!(card, None, "an unknown family");
+
+    // Grants and break-glass accesses come with the session, as they do when read alone.
+    let g = grant(Role::SchoolSpecialist, "school", 110_000_000);
+    store.grant_role(worker, &g).await.unwrap();
+    let bg = NewBreakGlass {
+        account: worker,
+        family: F_SERIKBAYEV,
+        reason: "the school reports a child absent for a week".to_owned(),
+        opened_at: T0,
+        until: T0 + Duration::hours(1),
+    };
+    let rec = audit("family.break_glass", format!("family:{}", F_SERIKBAYEV.0), T0, "bg-card");
+    let opened = store.open_break_glass(&bg, &rec).await.unwrap();
+    let at = T0 + Duration::minutes(5);
+    let (session, card) =
+        store.session_with_family("card-1", at, F_SERIKBAYEV).await.unwrap().unwrap();
+    assert_eq!(Some(session.clone()), store.session_with_account("card-1", at).await.unwrap());
+    assert!(session.account.roles.contains(&g));
+    assert_eq!(session.break_glass, [opened]);
+    assert_eq!(card, store.family(F_SERIKBAYEV).await.unwrap());
+}
+
 /// Every change of an account's grants shows in the next resumed session, however often the
 /// session was resumed before (a backend may keep grants between reads, by privilege epoch).
 pub async fn resumed_sessions_show_every_change_of_grants(store: &dyn Store) {
