@@ -14,7 +14,9 @@ use shanyraq_store::{
 };
 use time::{Date, UtcOffset};
 
-use crate::accounts::{CitizenSignIn, PasswordHasher, SessionPolicy, SignIn, Tokens, UserAdmin};
+use crate::accounts::{
+    CitizenSignIn, PasswordHasher, Secret, SessionPolicy, SignIn, SignedIn, Tokens, UserAdmin,
+};
 use crate::assess::{
     self, AssessOptions, AssessSummary, AssessmentView, InstallOutcome, Methodologies,
 };
@@ -339,6 +341,24 @@ impl Services {
         id: FamilyId,
     ) -> Result<FamilyCard, AppError> {
         families::read(&self.store, &self.guard, ctx, id).await
+    }
+
+    /// A family's card for the holder of a session cookie, with the session resumed in the same
+    /// trip to the store as the card is read. The outer error is the session's (ended, or the
+    /// store is away); the inner result is the read's, decided and recorded as
+    /// [`Services::read_family`] does, with the purpose the request stated.
+    pub async fn read_family_in_session(
+        &self,
+        cookie: &Secret,
+        request_id: &str,
+        purpose: Option<Purpose>,
+        id: FamilyId,
+    ) -> Result<(SignedIn, Result<FamilyCard, AppError>), AppError> {
+        let (signed_in, record) =
+            self.sign_in().resume_with_family(cookie, self.today(), request_id, id).await?;
+        let ctx = AccessContext::new(signed_in.principal.clone(), request_id).with_purpose(purpose);
+        let card = families::card_of(&self.guard, &ctx, id, record).await;
+        Ok((signed_in, card))
     }
 
     /// Checks and records `action` on one family (e.g. reading its assessment).

@@ -7,7 +7,8 @@ use shanyraq_domain::FamilyId;
 use shanyraq_domain::access::{BreakGlass, Principal};
 use shanyraq_domain::audit::Outcome;
 use shanyraq_store::{
-    AccountKind, AccountRecord, BreakGlassRecord, NewSession, ResumedSession, SessionRecord, Store,
+    AccountKind, AccountRecord, BreakGlassRecord, FamilyRecord, NewSession, ResumedSession,
+    SessionRecord, Store,
 };
 use time::{Date, OffsetDateTime};
 
@@ -222,14 +223,44 @@ impl SignIn {
         request_id: &str,
     ) -> Result<SignedIn, AppError> {
         let now = self.clock.now();
+        let found = self.store.session_with_account(&cookie.digest(), now).await?;
+        self.resumed(found, cookie, now, today, request_id).await
+    }
+
+    /// [`SignIn::resume`], with the card of family `id` read in the same trip to the store (the
+    /// card route needs both on every request). The card is what the store holds, before any
+    /// decision: the caller decides what the signed-in user may see of it.
+    pub async fn resume_with_family(
+        &self,
+        cookie: &Secret,
+        today: Date,
+        request_id: &str,
+        id: FamilyId,
+    ) -> Result<(SignedIn, Option<FamilyRecord>), AppError> {
+        let now = self.clock.now();
+        let found = self.store.session_with_family(&cookie.digest(), now, id).await?;
+        let (found, card) = found.map_or((None, None), |(s, card)| (Some(s), card));
+        let signed_in = self.resumed(found, cookie, now, today, request_id).await?;
+        Ok((signed_in, card))
+    }
+
+    /// The rest of resuming a session the store found (or did not): the timeouts, a disabled
+    /// account, a new session id after a change of privileges, and the principal.
+    async fn resumed(
+        &self,
+        found: Option<ResumedSession>,
+        cookie: &Secret,
+        now: OffsetDateTime,
+        today: Date,
+        request_id: &str,
+    ) -> Result<SignedIn, AppError> {
         let expired = || AppError::from(SignInError::SessionExpired);
-        let id_hash = cookie.digest();
-        let Some(found) = self.store.session_with_account(&id_hash, now).await? else {
+        let Some(ResumedSession { session, account, break_glass }) = found else {
             return Err(expired());
         };
-        let ResumedSession { session, account, break_glass } = found;
+        let id_hash = &session.id_hash;
         if !self.live(&session, now) || account.disabled_at.is_some() {
-            self.store.delete_session(&id_hash).await?;
+            self.store.delete_session(id_hash).await?;
             let actor = Principal::nobody(format!("account:{}", account.id));
             let ctx = AccessContext::new(actor, request_id);
             let subject = format!("account:{}", account.id);
@@ -252,13 +283,13 @@ impl SignIn {
                 privilege_epoch: account.privilege_epoch,
                 csrf_token: session.csrf_token.clone(),
             };
-            if !self.store.rotate_session(&id_hash, &new).await? {
+            if !self.store.rotate_session(id_hash, &new).await? {
                 return Err(expired());
             }
             (fresh, true)
         } else {
             if now - session.last_seen_at >= self.policy.touch_every {
-                self.store.touch_session(&id_hash, now).await?;
+                self.store.touch_session(id_hash, now).await?;
             }
             (cookie.clone(), false)
         };

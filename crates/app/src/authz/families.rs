@@ -103,6 +103,17 @@ pub async fn read(
     id: FamilyId,
 ) -> Result<FamilyCard, AppError> {
     let record = store.family(id).await?;
+    card_of(guard, ctx, id, record).await
+}
+
+/// Decides on reading family `id`, whose card (`None`: no such family) is already read, and
+/// records the decision; the card as the reader may see it.
+pub async fn card_of(
+    guard: &Guard,
+    ctx: &AccessContext,
+    id: FamilyId,
+    record: Option<FamilyRecord>,
+) -> Result<FamilyCard, AppError> {
     let target = record.as_ref().map(target_of);
     let allowed = guard.check_family(ctx, Action::Read, id, target.as_ref()).await?;
     let record = record.ok_or_else(|| denied(access::Denial::OutOfScope))?;

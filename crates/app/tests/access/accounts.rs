@@ -7,6 +7,7 @@ use std::sync::Arc;
 use shanyraq_app::accounts::{NewUser, SessionPolicy, SignInError};
 use shanyraq_app::authz::AccessContext;
 use shanyraq_app::{AppError, Clock, Services};
+use shanyraq_domain::FamilyId;
 use shanyraq_domain::access::{AgencyCode, Category, Principal, Role, RoleGrant};
 use shanyraq_domain::audit::Outcome;
 use shanyraq_store::{AccountKind, Store};
@@ -145,6 +146,55 @@ async fn sessions_are_new_at_sign_in_expire_rotate_and_end_everywhere() {
     assert_eq!(n, 1, "only the second session was still open");
     let r = s.sign_in().resume(&second.cookie, as_of(), "r").await;
     assert_eq!(sign_in_error(r), SignInError::SessionExpired);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_read_with_its_session_is_the_card_read_after_resuming_it() {
+    let (_dir, store) = world().await;
+    let s = at(&store, noon());
+    staff(&s, "aigerim").await;
+    let signed = s.sign_in().sign_in("aigerim", PASSWORD, "a", "r", as_of()).await.unwrap();
+    let page = shanyraq_store::PageRequest { after: None, limit: 1, on: as_of() };
+    let family = store.families_in_territory(kato(DISTRICT), page).await.unwrap().items[0].id;
+
+    let (resumed, card) =
+        s.read_family_in_session(&signed.cookie, "r-1", None, family).await.unwrap();
+    assert!(!resumed.rotated);
+    assert_eq!(resumed.principal, signed.principal);
+    let ctx = AccessContext::new(resumed.principal.clone(), "r-2");
+    let apart = s.read_family(&ctx, family).await.unwrap();
+    assert_eq!(card.unwrap().record, apart.record);
+    let entries = store.audit_entries(0, 1_000).await.unwrap();
+    let reads: Vec<_> = entries
+        .iter()
+        .filter(|e| e.record.action == "family.read")
+        .map(|e| (e.record.request_id.as_str(), e.record.outcome))
+        .collect();
+    assert_eq!(reads, [("r-1", Outcome::Allowed), ("r-2", Outcome::Allowed)]);
+
+    // No such family: the session stands, the read is a denial, and recorded as one.
+    let (_, card) =
+        s.read_family_in_session(&signed.cookie, "r-3", None, FamilyId(999_999)).await.unwrap();
+    assert!(matches!(card, Err(AppError::Denied { .. })), "{card:?}");
+    assert_eq!(last_outcome(&store).await, ("family.read".into(), Outcome::Denied));
+
+    // A change of privileges gives the session a new id, as resuming alone does.
+    let g = RoleGrant {
+        role: Role::Supervisor,
+        agency: AgencyCode::parse("social").unwrap(),
+        territory: kato(DISTRICT),
+    };
+    s.users().grant(&system(), "aigerim", &g).await.unwrap();
+    let (rotated, card) =
+        s.read_family_in_session(&signed.cookie, "r-4", None, family).await.unwrap();
+    assert!(rotated.rotated && rotated.principal.has_role(Role::Supervisor));
+    assert!(card.is_ok());
+
+    // An ended session reads nothing and records the end, not a read.
+    let later = at(&store, noon() + Duration::hours(1));
+    let r = later.read_family_in_session(&rotated.cookie, "r-5", None, family).await;
+    assert_eq!(sign_in_error(r), SignInError::SessionExpired);
+    assert_eq!(last_outcome(&store).await, ("account.session_expired".into(), Outcome::Denied));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
