@@ -8,9 +8,9 @@
 //! the [`Session`] themselves (pages).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
 use axum::http::header::{COOKIE, HeaderName, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -85,6 +85,77 @@ impl Session {
             Session::SignedIn(s) => Some(s),
             _ => None,
         }
+    }
+}
+
+/// Routes whose handler resumes the session in the same trip to the store as it reads its data
+/// (matched route templates, GET only): the family card, read on every visit, costs one trip
+/// instead of two. Every other route has its session resumed before the handler runs.
+const RESUMED_BY_HANDLER: &[&str] = &["/api/v1/families/{id}"];
+
+/// A session cookie not resumed yet, and what resuming it found once it has been: on the routes
+/// of [`RESUMED_BY_HANDLER`], the request carries this instead of a [`Session`].
+#[derive(Debug, Clone)]
+pub struct PendingSession {
+    secret: Secret,
+    request_id: RequestId,
+    settled: Arc<OnceLock<(Session, CookieChange)>>,
+}
+
+/// What to do with the session cookie in the response: `Some(Some(v))` send a new value,
+/// `Some(None)` clear it, `None` leave it.
+type CookieChange = Option<Option<String>>;
+
+impl PendingSession {
+    /// The cookie's secret, for a use case that resumes the session with its own read.
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// Keeps what resuming the session gave, for the handler and for the response's cookie;
+    /// the first answer stands. The session as the rest of the request sees it.
+    pub fn settle(&self, resumed: Result<SignedIn, AppError>) -> Session {
+        let _ = self.settled.set(settled(resumed));
+        self.settled.get().map_or(Session::Anonymous { expired: true }, |(s, _)| s.clone())
+    }
+
+    /// The session, resumed now unless it already was.
+    pub async fn session(&self, services: &Services) -> Session {
+        if let Some((session, _)) = self.settled.get() {
+            return session.clone();
+        }
+        let today = services.today();
+        self.settle(services.sign_in().resume(&self.secret, today, &self.request_id.0).await)
+    }
+
+    /// The signed-in user, resumed now unless already; the API's 401 otherwise.
+    pub async fn user(&self, services: &Services) -> Result<ApiUser, ApiError> {
+        ApiUser::from_session(&self.session(services).await, &self.request_id)
+    }
+
+    /// The request's id, for the use case's audit entry.
+    pub fn request_id(&self) -> &str {
+        &self.request_id.0
+    }
+
+    /// The answer of a use case that resumed the session itself (with the secret and request id
+    /// of this one) together with its own read: the session is kept for the response's cookie;
+    /// a session that has ended, or could not be checked, is the API's refusal.
+    pub async fn resumed_with<T>(
+        &self,
+        read: impl Future<Output = Result<(SignedIn, Result<T, AppError>), AppError>>,
+    ) -> Result<T, ApiError> {
+        match read.await {
+            Ok((signed_in, answer)) => {
+                self.settle(Ok(signed_in));
+                Ok(answer?)
+            }
+            Err(e) => Err(not_signed_in(&self.settle(Err(e)))),
+        }
+    }
+
+    fn cookie_change(&self) -> CookieChange {
+        self.settled.get().and_then(|(_, change)| change.clone())
     }
 }
 
@@ -164,16 +235,30 @@ pub async fn resume_session(
     let request_id = RequestId::generate();
     let name = session_cookie_name(&state.config);
     let sent = cookie_value(req.headers(), name).map(str::to_owned);
+    let mut pending = None;
     let (session, cookie) = match sent.as_deref().map(Secret::from_client) {
         None => (Session::Anonymous { expired: false }, None),
         // Not a value the server ever gave out.
         Some(None) => (Session::Anonymous { expired: true }, Some(None)),
+        Some(Some(secret)) if resumed_by_handler(&req) => {
+            let settled = Arc::default();
+            pending = Some(PendingSession { secret, request_id: request_id.clone(), settled });
+            // Nobody is signed in until the handler resumes the session.
+            (Session::Anonymous { expired: false }, None)
+        }
         Some(Some(secret)) => resume(&state.services, &secret, &request_id).await,
     };
     let viewer = session.viewer().cloned();
     // The request's span (see `router::with_common_layers`) carries the id into every log line.
     tracing::Span::current().record("id", request_id.0.as_str());
-    req.extensions_mut().insert(session);
+    match &pending {
+        Some(p) => {
+            req.extensions_mut().insert(p.clone());
+        }
+        None => {
+            req.extensions_mut().insert(session);
+        }
+    }
     req.extensions_mut().insert(request_id.clone());
     let mut response = VIEWER.scope(viewer, next.run(req)).await;
     let headers = response.headers_mut();
@@ -185,6 +270,7 @@ pub async fn resume_session(
         .get_all(SET_COOKIE)
         .iter()
         .any(|v| v.to_str().is_ok_and(|v| v.starts_with(&format!("{name}="))));
+    let cookie = cookie.or_else(|| pending.and_then(|p| p.cookie_change()));
     if let Some(cookie) = cookie.filter(|_| !handled) {
         headers.append(SET_COOKIE, set_cookie(&state.config, name, cookie.as_deref()));
     }
@@ -207,14 +293,27 @@ pub async fn record_refusal(
     }
 }
 
-/// The session behind `secret`, and the cookie to send back: `Some(Some(v))` a new value,
-/// `Some(None)` to clear it, `None` to leave it.
+/// Whether the handler of `req`'s route resumes the session itself.
+fn resumed_by_handler(req: &Request) -> bool {
+    req.method() == axum::http::Method::GET
+        && req
+            .extensions()
+            .get::<MatchedPath>()
+            .is_some_and(|p| RESUMED_BY_HANDLER.contains(&p.as_str()))
+}
+
+/// The session behind `secret`, and what to do with its cookie.
 async fn resume(
     services: &Services,
     secret: &Secret,
     request_id: &RequestId,
-) -> (Session, Option<Option<String>>) {
-    match services.sign_in().resume(secret, services.today(), &request_id.0).await {
+) -> (Session, CookieChange) {
+    settled(services.sign_in().resume(secret, services.today(), &request_id.0).await)
+}
+
+/// The session resuming gave, and what to do with its cookie.
+fn settled(resumed: Result<SignedIn, AppError>) -> (Session, CookieChange) {
+    match resumed {
         Ok(s) => {
             let cookie = s.rotated.then(|| Some(s.cookie.expose().to_owned()));
             (Session::SignedIn(Arc::new(s)), cookie)
@@ -235,6 +334,17 @@ pub struct ApiUser {
 }
 
 impl ApiUser {
+    /// The signed-in user of a resumed session; 401 `auth.required`, or `auth.session_expired`
+    /// when the session has ended.
+    fn from_session(session: &Session, request_id: &RequestId) -> Result<ApiUser, ApiError> {
+        match session {
+            Session::SignedIn(s) => {
+                Ok(ApiUser { signed_in: s.clone(), request_id: request_id.0.clone() })
+            }
+            other => Err(not_signed_in(other)),
+        }
+    }
+
     /// The access context of this request, with the purpose the client stated.
     pub fn context(&self, purpose: Option<Purpose>) -> AccessContext {
         AccessContext::new(self.signed_in.principal.clone(), self.request_id.clone())
@@ -251,6 +361,21 @@ impl ApiUser {
     }
 }
 
+/// The API's answer to a request without a signed-in user: 401 `auth.required`, or
+/// `auth.session_expired` when the session has ended; the service's problem when the session
+/// could not be checked.
+fn not_signed_in(session: &Session) -> ApiError {
+    match session {
+        Session::Unavailable(e) => e.clone(),
+        Session::Anonymous { expired: true } => {
+            ApiError::new(StatusCode::UNAUTHORIZED, "auth.session_expired")
+        }
+        Session::Anonymous { expired: false } | Session::SignedIn(_) => {
+            ApiError::new(StatusCode::UNAUTHORIZED, "auth.required")
+        }
+    }
+}
+
 pub fn access_denied() -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, "access.denied")
 }
@@ -258,17 +383,43 @@ pub fn access_denied() -> ApiError {
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
-        let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
-        match parts.extensions.get::<Session>() {
-            Some(Session::SignedIn(s)) => {
-                Ok(ApiUser { signed_in: s.clone(), request_id: request_id.unwrap_or_default() })
-            }
-            Some(Session::Unavailable(e)) => Err(e.clone()),
-            Some(Session::Anonymous { expired: true }) => {
-                Err(ApiError::new(StatusCode::UNAUTHORIZED, "auth.session_expired"))
-            }
-            _ => Err(ApiError::new(StatusCode::UNAUTHORIZED, "auth.required")),
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(pending) = parts.extensions.get::<PendingSession>() {
+            return pending.user(&state.services).await;
+        }
+        let request_id = parts.extensions.get::<RequestId>().cloned();
+        let request_id = request_id.unwrap_or_else(|| RequestId(String::new()));
+        let anonymous = Session::Anonymous { expired: false };
+        ApiUser::from_session(parts.extensions.get::<Session>().unwrap_or(&anonymous), &request_id)
+    }
+}
+
+/// The session of a route whose handler may resume it with its own read
+/// ([`RESUMED_BY_HANDLER`]): still pending when the request came with a session cookie, else
+/// already resumed — or refused with 401 — as on every other route.
+#[derive(Debug, Clone)]
+pub enum ApiSession {
+    Pending(PendingSession),
+    Resumed(ApiUser),
+}
+
+impl FromRequestParts<AppState> for ApiSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match parts.extensions.get::<PendingSession>() {
+            Some(pending) => Ok(ApiSession::Pending(pending.clone())),
+            None => ApiUser::from_request_parts(parts, state).await.map(ApiSession::Resumed),
+        }
+    }
+}
+
+impl ApiSession {
+    /// The signed-in user, resuming the session now if it is still pending.
+    pub async fn user(&self, services: &Services) -> Result<ApiUser, ApiError> {
+        match self {
+            ApiSession::Pending(p) => p.user(services).await,
+            ApiSession::Resumed(u) => Ok(u.clone()),
         }
     }
 }
@@ -284,7 +435,11 @@ impl FromRequestParts<AppState> for ApiPurpose {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let parsed = Self::parse(parts);
         if parsed.is_err() {
-            let viewer = parts.extensions.get::<Session>().and_then(Session::viewer).cloned();
+            let viewer = match parts.extensions.get::<PendingSession>() {
+                // Whoever is not signed in hears that first, as on every other route.
+                Some(pending) => Some(pending.user(&state.services).await?.signed_in),
+                None => parts.extensions.get::<Session>().and_then(Session::viewer).cloned(),
+            };
             let request_id = parts.extensions.get::<RequestId>().cloned();
             if let Some(id) = request_id {
                 record_refusal(state, viewer.as_deref(), &id, "request.purpose", "purpose").await;

@@ -2660,6 +2660,59 @@ async fn signing_in_always_starts_a_new_session() {
     assert_eq!(family(format!("{SESSION}={second}")).await, StatusCode::OK);
 }
 
+/// The card route resumes its session together with the card: it answers as every other route
+/// does — a new session id after a change of privileges, 401 before any other complaint for a
+/// session that has ended, the same card for HEAD (resumed before the handler) and GET.
+#[tokio::test]
+async fn the_card_route_resumes_its_session_as_every_route_does() {
+    let app = app().await;
+    let own = app.session.clone().unwrap();
+    let card = |uri: &str, cookie: &str, method: Method| {
+        let req = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
+        let cookie = cookie.to_owned();
+        let app = &app;
+        async move { app.send_as(req, Some(&cookie)).await }
+    };
+    let r = card("/api/v1/families/1", &own, Method::GET).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(set_cookie_value(&r, SESSION), None, "an unchanged session keeps its cookie");
+    let head = card("/api/v1/families/1", &own, Method::HEAD).await;
+    assert_eq!(head.status, StatusCode::OK);
+
+    // Bad input from a signed-in user is a 400; from an ended session, a 401 first.
+    let ended = format!("{SESSION}={}", "cd".repeat(32));
+    for uri in ["/api/v1/families/abc", "/api/v1/families/1?purpose="] {
+        let r = card(uri, &own, Method::GET).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+        let r = card(uri, &ended, Method::GET).await;
+        assert_eq!(
+            (r.status, r.error_code().as_str()),
+            (StatusCode::UNAUTHORIZED, "auth.session_expired"),
+            "{uri}"
+        );
+        let (value, _) = set_cookie_value(&r, SESSION).unwrap();
+        assert!(value.is_empty(), "the ended session's cookie is cleared: {uri}");
+    }
+    let r = card("/api/v1/families/1", &ended, Method::GET).await;
+    assert_eq!(r.error_code(), "auth.session_expired");
+
+    // A change of privileges: the card comes with a new session id, and the old one has ended.
+    let system = AccessContext::system("test", "t");
+    let more = grant(AccessRole::DataSteward, "110000000");
+    app.services.users().grant(&system, SUPERVISOR, &more).await.unwrap();
+    let r = card("/api/v1/families/1", &own, Method::GET).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let (fresh, attributes) = set_cookie_value(&r, SESSION).unwrap();
+    assert!(!fresh.is_empty() && attributes.contains("HttpOnly"), "{attributes}");
+    assert_ne!(format!("{SESSION}={fresh}"), own);
+    assert_eq!(
+        card("/api/v1/families/1", &own, Method::GET).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = card("/api/v1/families/1", &format!("{SESSION}={fresh}"), Method::GET).await;
+    assert_eq!((r.status, set_cookie_value(&r, SESSION)), (StatusCode::OK, None));
+}
+
 #[tokio::test]
 async fn idle_sessions_expire_and_the_cookie_is_cleared() {
     let dir = tempfile::tempdir().unwrap();

@@ -21,7 +21,7 @@ use shanyraq_domain::dates::dotted;
 use shanyraq_domain::iin::{IinMismatch, IinStructureWarning};
 use shanyraq_domain::{FamilyId, Iin, Kato, Person, Sex};
 
-use crate::auth::{ApiPurpose, ApiUser};
+use crate::auth::{ApiPurpose, ApiSession, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ReqLang;
 use crate::i18n;
@@ -215,15 +215,30 @@ pub async fn families_in_territory(
     )
 )]
 pub async fn family(
-    user: ApiUser,
+    session: ApiSession,
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     id: Result<Path<String>, PathRejection>,
     ApiPurpose(purpose): ApiPurpose,
 ) -> ApiResult<FamilyView> {
-    let id = parse_family_id(&path_value(id)?)?;
-    let record = state.services.read_family(&user.context(purpose), id).await?.record;
-    Ok(Json(family_view(&state, lang, &record).await?))
+    let id = match path_value(id).and_then(|id| parse_family_id(&id)) {
+        Ok(id) => id,
+        Err(e) => {
+            // Whoever is not signed in hears that first, as on every other route.
+            session.user(&state.services).await?;
+            return Err(e);
+        }
+    };
+    let card = match session {
+        // The session is resumed in the same trip to the store as the card is read.
+        ApiSession::Pending(p) => {
+            let read =
+                state.services.read_family_in_session(p.secret(), p.request_id(), purpose, id);
+            p.resumed_with(read).await?
+        }
+        ApiSession::Resumed(user) => state.services.read_family(&user.context(purpose), id).await?,
+    };
+    Ok(Json(family_view(&state, lang, &card.record).await?))
 }
 
 /// The card's JSON for a record already read (and already cut to what the reader may see).
