@@ -5,7 +5,9 @@
 //! session a new id when the account's privileges changed), and leaves a [`Session`] and a
 //! [`RequestId`] in the request's extensions. A rotated session's cookie is sent again; an ended
 //! one is cleared. Handlers that need a signed-in user take [`ApiUser`] (JSON errors) or read
-//! the [`Session`] themselves (pages).
+//! the [`Session`] themselves (pages). On the routes of [`RESUMED_BY_HANDLER`] the session is
+//! left pending ([`PendingSession`], taken through [`ApiSession`]) for the handler to resume
+//! together with its own read; the cookie is then dealt with from what that found.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
