@@ -20,9 +20,9 @@ use time::OffsetDateTime;
 
 use crate::PostgresStore;
 use crate::audit::append_in;
-use crate::decode::{At, NOT_KATO, UNKNOWN_CODE, code, corrupt, get, to_kato};
+use crate::decode::{self, At, NOT_KATO, UNKNOWN_CODE, code, corrupt, get, to_kato};
 use crate::error::fail;
-use crate::read::{SNAPSHOT, int, read_family};
+use crate::read::{SNAPSHOT, family_with_facts, int};
 
 /// Most unreviewed accesses one call returns.
 const MAX_PAGE: u32 = 10_000;
@@ -165,17 +165,47 @@ const CREATE_SESSION: &str = "INSERT INTO sessions
 
 const SESSION: &str = concat!("SELECT ", session_columns!(), " FROM sessions WHERE id_hash = $1");
 
-/// The session, its account's own row and whether a break-glass access is open (then, rarely,
-/// a second query reads them); the grants are read apart ([`ACCOUNT_GRANTS`]) only when the
-/// server does not know them at the account's epoch yet.
-const SESSION_WITH_ACCOUNT: &str = concat!(
-    "SELECT s.id_hash AS s_id_hash, s.created_at AS s_created_at,
+/// The select list of a session with its account's own row and whether a break-glass access is
+/// open at `$2`.
+macro_rules! session_with_account_columns {
+    () => {
+        concat!(
+            "SELECT s.id_hash AS s_id_hash, s.created_at AS s_created_at,
         s.last_seen_at AS s_last_seen_at, s.privilege_epoch AS s_privilege_epoch,
         s.csrf_token AS s_csrf_token,
         EXISTS (SELECT 1 FROM break_glass b WHERE b.account_id = a.id AND b.until > $2)
             AS has_break_glass, ",
-    account_row_columns!(),
+            account_row_columns!()
+        )
+    };
+}
+
+/// The session, its account's own row and whether a break-glass access is open (then, rarely,
+/// a second query reads them); the grants are read apart ([`ACCOUNT_GRANTS`]) only when the
+/// server does not know them at the account's epoch yet.
+const SESSION_WITH_ACCOUNT: &str = concat!(
+    session_with_account_columns!(),
     " FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1"
+);
+
+/// A family's columns from `families f`, under the names `decode::joined_family` reads.
+macro_rules! joined_family_columns {
+    () => {
+        "f.id AS f_id, f.territory_code AS f_territory_code, f.street AS f_street, \
+         f.house AS f_house, f.flat AS f_flat, f.settlement_type AS f_settlement_type, \
+         f.registered_on AS f_registered_on"
+    };
+}
+
+/// [`SESSION_WITH_ACCOUNT`] with the row of family `$3` (its columns named `f_…`, all null when
+/// there is no such family): the card's first statement rides on the session's round trip.
+const SESSION_WITH_FAMILY: &str = concat!(
+    session_with_account_columns!(),
+    ", ",
+    joined_family_columns!(),
+    " FROM sessions s JOIN accounts a ON a.id = s.account_id
+    LEFT JOIN families f ON f.id = $3
+    WHERE s.id_hash = $1"
 );
 
 /// An account's grants with the epoch they belong to, read together.
@@ -268,34 +298,45 @@ async fn resumed_session(
     else {
         return Ok(None);
     };
-    let account_id: i64 = get(&row, "id")?;
-    let epoch: i64 = get(&row, "privilege_epoch")?;
+    resumed_from(conn, known, &row, now).await
+}
+
+/// The session in `row` (the columns of `session_with_account_columns`), completed on `conn`
+/// with the account's grants, when `known` lacks them, and its open break-glass accesses.
+async fn resumed_from(
+    conn: &mut PgConnection,
+    known: &GrantCache,
+    row: &PgRow,
+    now: OffsetDateTime,
+) -> StoreResult<Option<ResumedSession>> {
+    let account_id: i64 = get(row, "id")?;
+    let epoch: i64 = get(row, "privilege_epoch")?;
     let grants = match known.get(account_id, epoch) {
         Some(known) => known,
         None => {
             // Outside a snapshot, the grants may already be of a later epoch than the row above:
             // they come with the epoch they belong to, and the account is shown with both.
-            let row = sqlx::query(ACCOUNT_GRANTS)
+            let read = sqlx::query(ACCOUNT_GRANTS)
                 .bind(account_id)
                 .fetch_optional(&mut *conn)
                 .await
                 .map_err(fail("reading an account's grants"))?;
-            let Some(row) = row else { return Ok(None) };
-            let read = grants(&row)?;
+            let Some(read) = read else { return Ok(None) };
+            let read = grants(&read)?;
             known.put(account_id, read.clone());
             read
         }
     };
-    let account = account_with(&row, grants)?;
+    let account = account_with(row, grants)?;
     let session = SessionRecord {
-        id_hash: get(&row, "s_id_hash")?,
+        id_hash: get(row, "s_id_hash")?,
         account: account.id,
-        created_at: get(&row, "s_created_at")?,
-        last_seen_at: get(&row, "s_last_seen_at")?,
-        privilege_epoch: get(&row, "s_privilege_epoch")?,
-        csrf_token: get(&row, "s_csrf_token")?,
+        created_at: get(row, "s_created_at")?,
+        last_seen_at: get(row, "s_last_seen_at")?,
+        privilege_epoch: get(row, "s_privilege_epoch")?,
+        csrf_token: get(row, "s_csrf_token")?,
     };
-    let has_break_glass: bool = get(&row, "has_break_glass")?;
+    let has_break_glass: bool = get(row, "has_break_glass")?;
     let break_glass = if has_break_glass && account.kind == AccountKind::Staff {
         open_break_glass(conn, account.id, now).await?
     } else {
@@ -675,8 +716,24 @@ impl AccountStore for PostgresStore {
         family: FamilyId,
     ) -> StoreResult<Option<(ResumedSession, Option<FamilyRecord>)>> {
         let mut tx = self.pool.begin_with(SNAPSHOT).await.map_err(fail("starting a read"))?;
-        let found = match resumed_session(&mut tx, &self.grants, id_hash, now).await? {
-            Some(session) => Some((session, read_family(&mut tx, family).await?)),
+        let row = sqlx::query(SESSION_WITH_FAMILY)
+            .bind(id_hash)
+            .bind(now)
+            .bind(family.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(fail("resuming a session"))?;
+        let found = match row {
+            Some(row) => match resumed_from(&mut tx, &self.grants, &row, now).await? {
+                Some(session) => {
+                    let family = match decode::joined_family(&row)? {
+                        Some(family) => Some(family_with_facts(&mut tx, family).await?),
+                        None => None,
+                    };
+                    Some((session, family))
+                }
+                None => None,
+            },
             None => None,
         };
         tx.commit().await.map_err(fail("ending a read"))?;

@@ -164,18 +164,61 @@ pub(crate) fn person(row: &PgRow) -> StoreResult<Person> {
     })
 }
 
+/// The names a family's columns go by in a row.
+struct FamilyColumns {
+    id: &'static str,
+    territory_code: &'static str,
+    street: &'static str,
+    house: &'static str,
+    flat: &'static str,
+    settlement_type: &'static str,
+    registered_on: &'static str,
+}
+
+/// A row of `families` itself.
+const FAMILY: FamilyColumns = FamilyColumns {
+    id: "id",
+    territory_code: "territory_code",
+    street: "street",
+    house: "house",
+    flat: "flat",
+    settlement_type: "settlement_type",
+    registered_on: "registered_on",
+};
+
+/// A family joined to another table's row: the names of `joined_family_columns!`.
+const JOINED_FAMILY: FamilyColumns = FamilyColumns {
+    id: "f_id",
+    territory_code: "f_territory_code",
+    street: "f_street",
+    house: "f_house",
+    flat: "f_flat",
+    settlement_type: "f_settlement_type",
+    registered_on: "f_registered_on",
+};
+
 pub(crate) fn family(row: &PgRow) -> StoreResult<Family> {
-    let at = At::new(row, "families", "id");
+    family_in(row, &FAMILY)
+}
+
+/// The family joined to `row` (`LEFT JOIN families f`, `joined_family_columns!`), if one was.
+pub(crate) fn joined_family(row: &PgRow) -> StoreResult<Option<Family>> {
+    let id: Option<i64> = get(row, JOINED_FAMILY.id)?;
+    id.map(|_| family_in(row, &JOINED_FAMILY)).transpose()
+}
+
+fn family_in(row: &PgRow, c: &FamilyColumns) -> StoreResult<Family> {
+    let at = At::new(row, "families", c.id);
     Ok(Family {
-        id: FamilyId(get(row, "id")?),
+        id: FamilyId(get(row, c.id)?),
         address: Address {
-            territory: kato(at, "territory_code")?,
-            street: get(row, "street")?,
-            house: get(row, "house")?,
-            flat: get(row, "flat")?,
+            territory: kato(at, c.territory_code)?,
+            street: get(row, c.street)?,
+            house: get(row, c.house)?,
+            flat: get(row, c.flat)?,
         },
-        settlement_type: code(at, "settlement_type", SettlementType::from_code)?,
-        registered_on: get(row, "registered_on")?,
+        settlement_type: code(at, c.settlement_type, SettlementType::from_code)?,
+        registered_on: get(row, c.registered_on)?,
     })
 }
 

@@ -4,7 +4,7 @@
 //! snapshot even while a load commits between its statements.
 
 use async_trait::async_trait;
-use shanyraq_domain::{BatchId, FamilyId, Iin, Kato, PersonId, PersonName, SettlementType};
+use shanyraq_domain::{BatchId, Family, FamilyId, Iin, Kato, PersonId, PersonName, SettlementType};
 use shanyraq_store::{
     FamilyCursor, FamilyPage, FamilyRecord, FamilySummary, Member, NextIds, PageRequest,
     PersonRecord, PopulationChunk, PopulationStore, StoreError, StoreResult, StoreStats,
@@ -240,7 +240,16 @@ pub(crate) async fn read_family(
     else {
         return Ok(None);
     };
-    let family = decode::family(&row)?;
+    Ok(Some(family_with_facts(conn, decode::family(&row)?).await?))
+}
+
+/// The rest of the family card after its row: members and latest facts, inside the caller's
+/// snapshot.
+pub(crate) async fn family_with_facts(
+    conn: &mut PgConnection,
+    family: Family,
+) -> StoreResult<FamilyRecord> {
+    let id = family.id;
     let members = sqlx::query(MEMBERS)
         .bind(id.0)
         .fetch_all(&mut *conn)
@@ -262,7 +271,7 @@ pub(crate) async fn read_family(
         let key = |s: &StoredObservation| (s.observation.indicator.as_str(), s.observation.person);
         key(a).cmp(&key(b))
     });
-    Ok(Some(FamilyRecord { family, members, latest_observations }))
+    Ok(FamilyRecord { family, members, latest_observations })
 }
 
 /// The IIN lookup's statements, inside the caller's snapshot.
