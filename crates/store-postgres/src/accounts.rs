@@ -345,6 +345,33 @@ async fn resumed_from(
     Ok(Some(ResumedSession { session, account, break_glass }))
 }
 
+/// The session behind `id_hash` and, when there is one, the card of `family`, on `conn` (inside
+/// the caller's snapshot): the family's row comes with the session statement.
+async fn session_and_family(
+    conn: &mut PgConnection,
+    known: &GrantCache,
+    id_hash: &str,
+    now: OffsetDateTime,
+    family: FamilyId,
+) -> StoreResult<Option<(ResumedSession, Option<FamilyRecord>)>> {
+    let Some(row) = sqlx::query(SESSION_WITH_FAMILY)
+        .bind(id_hash)
+        .bind(now)
+        .bind(family.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(fail("resuming a session"))?
+    else {
+        return Ok(None);
+    };
+    let Some(session) = resumed_from(conn, known, &row, now).await? else { return Ok(None) };
+    let card = match decode::joined_family(&row)? {
+        Some(family) => Some(family_with_facts(conn, family).await?),
+        None => None,
+    };
+    Ok(Some((session, card)))
+}
+
 /// The break-glass accesses of `account` open at `now`.
 async fn open_break_glass(
     conn: &mut PgConnection,
@@ -716,26 +743,7 @@ impl AccountStore for PostgresStore {
         family: FamilyId,
     ) -> StoreResult<Option<(ResumedSession, Option<FamilyRecord>)>> {
         let mut tx = self.pool.begin_with(SNAPSHOT).await.map_err(fail("starting a read"))?;
-        let row = sqlx::query(SESSION_WITH_FAMILY)
-            .bind(id_hash)
-            .bind(now)
-            .bind(family.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(fail("resuming a session"))?;
-        let found = match row {
-            Some(row) => match resumed_from(&mut tx, &self.grants, &row, now).await? {
-                Some(session) => {
-                    let family = match decode::joined_family(&row)? {
-                        Some(family) => Some(family_with_facts(&mut tx, family).await?),
-                        None => None,
-                    };
-                    Some((session, family))
-                }
-                None => None,
-            },
-            None => None,
-        };
+        let found = session_and_family(&mut tx, &self.grants, id_hash, now, family).await?;
         tx.commit().await.map_err(fail("ending a read"))?;
         Ok(found)
     }

@@ -117,8 +117,7 @@ impl PendingSession {
     /// Keeps what resuming the session gave, for the handler and for the response's cookie;
     /// the first answer stands. The session as the rest of the request sees it.
     pub fn settle(&self, resumed: Result<SignedIn, AppError>) -> Session {
-        let _ = self.settled.set(settled(resumed));
-        self.settled.get().map_or(Session::Anonymous { expired: true }, |(s, _)| s.clone())
+        self.settled.get_or_init(|| settled(resumed)).0.clone()
     }
 
     /// The session, resumed now unless it already was.
@@ -253,13 +252,10 @@ pub async fn resume_session(
     let viewer = session.viewer().cloned();
     // The request's span (see `router::with_common_layers`) carries the id into every log line.
     tracing::Span::current().record("id", request_id.0.as_str());
-    match &pending {
-        Some(p) => {
-            req.extensions_mut().insert(p.clone());
-        }
-        None => {
-            req.extensions_mut().insert(session);
-        }
+    if let Some(p) = &pending {
+        req.extensions_mut().insert(p.clone());
+    } else {
+        req.extensions_mut().insert(session);
     }
     req.extensions_mut().insert(request_id.clone());
     let mut response = VIEWER.scope(viewer, next.run(req)).await;
